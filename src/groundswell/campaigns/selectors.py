@@ -1,0 +1,120 @@
+import dataclasses
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import Http404
+
+from .models import Campaign, CallTranslation, DayOfAction
+
+
+def campaign_list_published():
+    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).prefetch_related("translations", "days_of_action")
+
+
+def campaign_get_public(*, slug: str) -> Campaign:
+    """A published or archived campaign, or 404."""
+    try:
+        return Campaign.objects.prefetch_related("translations", "days_of_action").get(
+            slug=slug, status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED]
+        )
+    except Campaign.DoesNotExist:
+        raise Http404("No such campaign") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class CallChoice:
+    translation: CallTranslation
+    original: CallTranslation
+    requested: str  # the language the visitor asked for first
+    is_fallback: bool  # the visitor's language was not available
+    is_outdated: bool
+
+    @property
+    def available(self) -> list[str]:
+        return sorted(t.language for t in self.translation.campaign.translations.all())
+
+
+def call_for(*, campaign: Campaign, preferred_languages: list[str]) -> CallChoice:
+    """The call in the first of the visitor's languages that it has, else the original.
+
+    Uses ``campaign.translations.all()`` so a prefetched campaign costs no query.
+    """
+    translations = list(campaign.translations.all())
+    by_language = {t.language: t for t in translations}
+    original = next((t for t in translations if t.is_original), translations[0] if translations else None)
+    if original is None:
+        raise Http404("This campaign has no call yet")
+    chosen = None
+    for code in preferred_languages:
+        chosen = by_language.get(code) or by_language.get(code.split("-")[0])
+        if chosen:
+            break
+    requested = preferred_languages[0] if preferred_languages else original.language
+    is_fallback = chosen is None
+    chosen = chosen or original
+    outdated = (
+        not chosen.is_original
+        and chosen.source_updated_at is not None
+        and original.source_updated_at is not None
+        and chosen.source_updated_at < original.source_updated_at
+    )
+    return CallChoice(chosen, original, requested, is_fallback, outdated)
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignMoment:
+    """Where today falls in the campaign: before, during or after the window, and the next day of action."""
+
+    phase: str  # "before", "during", "after"
+    today: dt.date
+    days_to_start: int
+    day_number: int  # 1-based day of the window when during
+    window_days: int
+    today_is_day_of_action: bool
+    next_day_of_action: DayOfAction | None
+    days_to_next: int | None
+
+
+def campaign_moment(*, campaign: Campaign, today: dt.date) -> CampaignMoment:
+    days = sorted(campaign.days_of_action.all(), key=lambda day: day.date)
+    upcoming = [day for day in days if day.date >= today]
+    next_day = upcoming[0] if upcoming else None
+    if today < campaign.start_date:
+        phase = "before"
+    elif today > campaign.end_date:
+        phase = "after"
+    else:
+        phase = "during"
+    return CampaignMoment(
+        phase=phase,
+        today=today,
+        days_to_start=(campaign.start_date - today).days,
+        day_number=(today - campaign.start_date).days + 1,
+        window_days=(campaign.end_date - campaign.start_date).days + 1,
+        today_is_day_of_action=bool(next_day and next_day.date == today),
+        next_day_of_action=next_day,
+        days_to_next=(next_day.date - today).days if next_day else None,
+    )
+
+
+def campaign_counts(*, campaign: Campaign) -> dict:
+    """Approved actions, their countries and approved endorsements. Cached briefly: the campaign page
+    is the busiest page on a day of action."""
+    key = f"campaign-counts:{campaign.pk}:{campaign.updated_at.timestamp()}"
+    counts = cache.get(key)
+    if counts is None:
+        from groundswell.actions.models import Action
+
+        counts = Action.objects.filter(campaign=campaign, status=Action.Status.APPROVED).aggregate(
+            actions=Count("id"), countries=Count("country", distinct=True)
+        )
+        counts["endorsements"] = campaign.endorsements.filter(status="approved").count()
+        cache.set(key, counts, timeout=30)
+    return counts
+
+
+def day_of_action_dates(*, campaign: Campaign) -> set[dt.date]:
+    return {day.date for day in campaign.days_of_action.all()}
+
+

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from .languages import normalize_language
+
+UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class LanguageMiddleware:
+    """Chooses the language of a request.
+
+    In order: a shareable ``?lang=xx`` in the URL (remembered in a cookie, so the switcher is plain links),
+    the remembered choice, the browser's Accept-Language. ``request.preferred_languages`` keeps the whole
+    ordered list, so content such as the call can be shown in a language the interface itself lacks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from_url = normalize_language(request.GET.get("lang", ""))
+        from_cookie = normalize_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
+        preferred = [code for code in (from_url, from_cookie) if code]
+        for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", ""))[:10]:
+            normalized = normalize_language(code)
+            if normalized and normalized not in preferred:
+                preferred.append(normalized)
+        request.preferred_languages = preferred
+        ui_language = next((code for code in preferred if code in UI_LANGUAGES), settings.LANGUAGE_CODE)
+        translation.activate(ui_language)
+        request.LANGUAGE_CODE = ui_language
+        response = self.get_response(request)
+        if from_url and from_url != from_cookie:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                from_url,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=True,
+            )
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", ui_language)
+        translation.deactivate()
+        return response

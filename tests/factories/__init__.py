@@ -1,0 +1,132 @@
+"""Factories with no surprises: every value is plain and fictional; override what a test cares about."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import factory
+from django.contrib.auth import get_user_model
+
+from groundswell.accounts.models import CampaignRole
+from groundswell.actions.models import Action
+from groundswell.campaigns.models import CallTranslation, Campaign, DayOfAction
+from groundswell.core.privacy import hash_token, public_point
+from groundswell.organizations.models import Endorsement, Organization
+
+WINDOW_START = dt.date(2026, 10, 7)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@staff.example.org")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 -- factory_boy hook
+        if create:
+            obj.save()
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"clean-water-{n}")
+    name = factory.Sequence(lambda n: f"Clean Water Weeks {n}")
+    start_date = WINDOW_START
+    end_date = WINDOW_START + dt.timedelta(days=14)
+    status = Campaign.Status.PUBLISHED
+    original_language = "en"
+
+    @factory.post_generation
+    def call(obj, create, extracted, **kwargs):  # noqa: N805 -- factory_boy hook
+        if create and extracted is not False:
+            CallTranslationFactory(campaign=obj, language=obj.original_language, is_original=True)
+
+    @factory.post_generation
+    def days(obj, create, extracted, **kwargs):  # noqa: N805 -- factory_boy hook
+        if create:
+            for day in extracted if extracted is not None else [obj.start_date + dt.timedelta(days=5)]:
+                DayOfAction.objects.create(campaign=obj, date=day)
+
+
+class CallTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallTranslation
+
+    campaign = factory.SubFactory(CampaignFactory, call=False)
+    language = "en"
+    title = "Clean water for every neighbourhood"
+    body = "We call for **safe, affordable water** in every town.\n\nJoin a local action."
+    demands = factory.LazyFunction(lambda: ["Test every public tap each month", "Publish the results"])
+    is_original = False
+    source_updated_at = factory.LazyFunction(lambda: dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"River Friends Association {n}")
+    country = "DE"
+    website = factory.Sequence(lambda n: f"https://river-friends-{n}.example.org/")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@river-friends.example.org")
+
+
+class EndorsementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Endorsement
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    status = Endorsement.Status.APPROVED
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An approved info stand in Berlin at 14:00 local time on the campaign's sixth day."""
+
+    class Meta:
+        model = Action
+
+    class Params:
+        local_start = None
+
+    campaign = factory.SubFactory(CampaignFactory)
+    action_type = Action.Type.INFO_STAND
+    title = factory.Sequence(lambda n: f"Water info stand {n}")
+    description = "Leaflets and a water-testing demonstration."
+    timezone = "Europe/Berlin"
+    starts_at = factory.LazyAttribute(
+        lambda a: (a.local_start or dt.datetime.combine(a.campaign.start_date + dt.timedelta(days=5), dt.time(14)))
+        .replace(tzinfo=ZoneInfo(a.timezone))
+    )
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + dt.timedelta(hours=2))
+    local_date = factory.LazyAttribute(lambda a: a.starts_at.astimezone(ZoneInfo(a.timezone)).date())
+    venue = "Market square"
+    city = "Berlin"
+    country = "DE"
+    latitude = 52.52437
+    longitude = 13.41053
+    location_precision = Action.Precision.EXACT
+    edit_token_hash = factory.Sequence(lambda n: hash_token(f"token-{n}"))
+    public_latitude = factory.LazyAttribute(
+        lambda a: public_point(latitude=a.latitude, longitude=a.longitude, precision=a.location_precision,
+                               seed=a.edit_token_hash)[0]
+    )  # fmt: skip
+    public_longitude = factory.LazyAttribute(
+        lambda a: public_point(latitude=a.latitude, longitude=a.longitude, precision=a.location_precision,
+                               seed=a.edit_token_hash)[1]
+    )  # fmt: skip
+    host_name = "River Friends Association"
+    contact_email = factory.Sequence(lambda n: f"organizer{n}@private.example.net")
+    status = Action.Status.APPROVED
+    approved_at = factory.LazyFunction(lambda: dt.datetime(2026, 9, 20, tzinfo=dt.UTC))
+
+
+def grant(user, campaign, role: str, languages=None) -> CampaignRole:
+    return CampaignRole.objects.create(user=user, campaign=campaign, role=role, languages=languages or [])

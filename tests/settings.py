@@ -1,0 +1,15 @@
+"""Test settings: the real settings, configured through the environment the way an operator would,
+plus a few things only tests want (fast password hashing, tasks run at once)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("GROUNDSWELL_DATA_DIR", tempfile.mkdtemp(prefix="groundswell-test-"))
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ["GROUNDSWELL_TASKS"] = "immediate"
+os.environ["GROUNDSWELL_STATIC_MANIFEST"] = "0"
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+from groundswell.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 -- tests only
