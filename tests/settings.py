@@ -13,3 +13,4 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 from groundswell.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 -- tests only
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

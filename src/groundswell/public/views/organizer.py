@@ -1,0 +1,76 @@
+"""The organizer's private page, reached by the secret link in their email: no account needed."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groundswell.actions.models import Action
+from groundswell.actions.services import action_cancel_by_organizer, action_get_by_token, action_update_by_organizer
+
+from ..forms import ActionForm
+
+
+def _action_or_404(token) -> Action:
+    action = action_get_by_token(token=token)
+    if action is None:
+        raise Http404("This link is not valid")
+    return action
+
+
+def _private(response):
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def organizer_page(request, token):
+    action = _action_or_404(token)
+    editable = action.status in {Action.Status.PENDING, Action.Status.APPROVED}
+    status = 200
+    if request.method == "POST" and editable:
+        form = ActionForm(request.POST, campaign=action.campaign, language=action.language)
+        if form.is_valid() and form.action_input is not None:
+            try:
+                changed = action_update_by_organizer(action=action, data=form.action_input)
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                if not changed:
+                    messages.info(request, _("Nothing changed."))
+                elif action.status == Action.Status.APPROVED:
+                    messages.success(
+                        request, _("Saved. Your changes go to the moderators before they are public again.")
+                    )
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("public:organizer", token=token)
+        else:
+            status = 400
+    else:
+        form = ActionForm(initial=ActionForm.initial_from(action), campaign=action.campaign, language=action.language)
+    return _private(
+        render(
+            request,
+            "public/organizer_detail.html",
+            {"action": action, "campaign": action.campaign, "form": form, "editable": editable, "token": token},
+            status=status,
+        )
+    )
+
+
+@require_POST
+def organizer_cancel(request, token):
+    action = _action_or_404(token)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the action is cancelled."))
+        return redirect("public:organizer", token=token)
+    action_cancel_by_organizer(action=action)
+    messages.success(request, _("The action is cancelled. People who look it up will see that."))
+    return redirect("public:organizer", token=token)
