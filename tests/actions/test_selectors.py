@@ -1,0 +1,47 @@
+import datetime as dt
+
+import pytest
+
+from groundswell.actions.models import Action
+from groundswell.actions.selectors import action_public_list, duplicate_hints, moderation_queue
+from tests.factories import ActionFactory, CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_list_has_approved_and_once_approved_cancelled_only():
+    campaign = CampaignFactory()
+    approved = ActionFactory(campaign=campaign)
+    cancelled = ActionFactory(campaign=campaign, status=Action.Status.CANCELLED)
+    ActionFactory(campaign=campaign, status=Action.Status.CANCELLED, approved_at=None)
+    ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None)
+    ActionFactory(campaign=campaign, status=Action.Status.REJECTED, approved_at=None)
+    ActionFactory(status=Action.Status.APPROVED)  # another campaign
+    assert set(action_public_list(campaign=campaign)) == {approved, cancelled}
+
+
+def test_duplicate_hints_find_similar_title_same_city_same_day():
+    campaign = CampaignFactory()
+    first = ActionFactory(campaign=campaign, title="Water testing stand at the market", status="pending")
+    twin = ActionFactory(campaign=campaign, title="Water-testing stand at market", status="pending")
+    other_city = ActionFactory(campaign=campaign, title="Water testing stand at the market", city="Hamburg")
+    other_day = ActionFactory(campaign=campaign, title="Water testing stand at the market",
+                              local_start=dt.datetime.combine(campaign.start_date, dt.time(10)))  # fmt: skip
+    different = ActionFactory(campaign=campaign, title="Concert for clean rivers")
+    hints = duplicate_hints(actions=[first, twin])
+    assert [a.pk for a in hints[first.pk]] == [twin.pk]
+    assert [a.pk for a in hints[twin.pk]] == [first.pk]
+    for unrelated in (other_city, other_day, different):
+        assert unrelated not in hints[first.pk]
+
+
+def test_moderation_queue_filters():
+    campaign = CampaignFactory()
+    de = ActionFactory(campaign=campaign, status="pending", title="Vigil at the lake")
+    fr = ActionFactory(campaign=campaign, status="pending", country="FR", city="Lyon", action_type="rally")
+    ActionFactory(campaign=campaign)  # approved: not in the queue
+    assert list(moderation_queue(campaign=campaign)) == [de, fr]
+    assert list(moderation_queue(campaign=campaign, country="fr")) == [fr]
+    assert list(moderation_queue(campaign=campaign, action_type="rally")) == [fr]
+    assert list(moderation_queue(campaign=campaign, q="lake")) == [de]
+    assert list(moderation_queue(campaign=campaign, day=de.local_date)) == [de, fr]
