@@ -131,7 +131,9 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "groundswell"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "groundswell"}
+    }
 
 TASKS = {
     "default": {
@@ -205,7 +207,9 @@ else:
 
 # Security. GROUNDSWELL_HTTPS=1 when served behind TLS (production): secure cookies, HSTS, redirect.
 HTTPS = env_bool("GROUNDSWELL_HTTPS")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GROUNDSWELL_BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GROUNDSWELL_BEHIND_PROXY") else None
+)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
@@ -245,7 +249,9 @@ if MAP_TILE_URL:
     from urllib.parse import urlsplit
 
     _tiles = urlsplit(MAP_TILE_URL)
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    )
 
 LOGGING = {
     "version": 1,

@@ -25,8 +25,11 @@ def test_duplicate_hints_find_similar_title_same_city_same_day():
     first = ActionFactory(campaign=campaign, title="Water testing stand at the market", status="pending")
     twin = ActionFactory(campaign=campaign, title="Water-testing stand at market", status="pending")
     other_city = ActionFactory(campaign=campaign, title="Water testing stand at the market", city="Hamburg")
-    other_day = ActionFactory(campaign=campaign, title="Water testing stand at the market",
-                              local_start=dt.datetime.combine(campaign.start_date, dt.time(10)))  # fmt: skip
+    other_day = ActionFactory(
+        campaign=campaign,
+        title="Water testing stand at the market",
+        local_start=dt.datetime.combine(campaign.start_date, dt.time(10)),
+    )
     different = ActionFactory(campaign=campaign, title="Concert for clean rivers")
     hints = duplicate_hints(actions=[first, twin])
     assert [a.pk for a in hints[first.pk]] == [twin.pk]

@@ -21,23 +21,36 @@ pytestmark = pytest.mark.django_db
 
 
 def action_input(campaign, **changes) -> ActionInput:
-    start = dt.datetime.combine(campaign.start_date + dt.timedelta(days=1), dt.time(9), tzinfo=ZoneInfo("Asia/Tokyo"))
+    start = dt.datetime.combine(
+        campaign.start_date + dt.timedelta(days=1), dt.time(9), tzinfo=ZoneInfo("Asia/Tokyo")
+    )
     values = {
-        "action_type": "public_meeting", "title": "Town hall on water prices", "description": "",
-        "starts_at": start, "ends_at": start + dt.timedelta(hours=2), "timezone": "Asia/Tokyo",
-        "city": "Kochi", "country": "JP", "latitude": 33.55, "longitude": 133.53,
-        "location_precision": "exact", "contact_email": "townhall@private.example.net",
+        "action_type": "public_meeting",
+        "title": "Town hall on water prices",
+        "description": "",
+        "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=2),
+        "timezone": "Asia/Tokyo",
+        "city": "Kochi",
+        "country": "JP",
+        "latitude": 33.55,
+        "longitude": 133.53,
+        "location_precision": "exact",
+        "contact_email": "townhall@private.example.net",
         **changes,
-    }  # fmt: skip
+    }
     return ActionInput(**values)
 
 
 def test_submit_stores_local_date_in_the_actions_own_zone():
     campaign = CampaignFactory()
     # 00:30 in Tokyo on the window's second day is still the first day in UTC.
-    start = dt.datetime.combine(campaign.start_date + dt.timedelta(days=1), dt.time(0, 30), tzinfo=ZoneInfo("Asia/Tokyo"))
-    action, token = action_submit(campaign=campaign, data=action_input(campaign, starts_at=start,
-                                                                       ends_at=start + dt.timedelta(hours=1)))  # fmt: skip
+    start = dt.datetime.combine(
+        campaign.start_date + dt.timedelta(days=1), dt.time(0, 30), tzinfo=ZoneInfo("Asia/Tokyo")
+    )
+    action, token = action_submit(
+        campaign=campaign, data=action_input(campaign, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    )
     assert action.local_date == campaign.start_date + dt.timedelta(days=1)
     assert action.starts_at.astimezone(dt.UTC).date() == campaign.start_date
     assert action_get_by_token(token=token) == action
@@ -119,7 +132,9 @@ def test_deciding_twice_is_refused():
 
 def test_bulk_approve_only_touches_pending_actions_of_that_campaign():
     campaign = CampaignFactory()
-    pending = [ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None) for _ in range(3)]
+    pending = [
+        ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None) for _ in range(3)
+    ]
     rejected = ActionFactory(campaign=campaign, status=Action.Status.REJECTED, approved_at=None)
     elsewhere = ActionFactory(status=Action.Status.PENDING, approved_at=None)
     moderator = UserFactory()
@@ -139,15 +154,21 @@ def test_organizer_edit_of_approved_action_goes_back_to_moderation_with_diff():
     campaign = CampaignFactory()
     action, _token = action_submit(campaign=campaign, data=action_input(campaign))
     Action.objects.filter(pk=action.pk).update(status=Action.Status.APPROVED)
-    changed = action_update_by_organizer(action=action, data=action_input(campaign, title="Town hall moved online",
-                                                                           city="Kochi", venue="Library"))  # fmt: skip
+    changed = action_update_by_organizer(
+        action=action,
+        data=action_input(campaign, title="Town hall moved online", city="Kochi", venue="Library"),
+    )
     assert changed == ["title", "venue"]
     action.refresh_from_db()
     assert action.status == Action.Status.PENDING
-    assert action.pending_changes == {"title": ["Town hall on water prices", "Town hall moved online"],
-                                      "venue": ["", "Library"]}  # fmt: skip
+    assert action.pending_changes == {
+        "title": ["Town hall on water prices", "Town hall moved online"],
+        "venue": ["", "Library"],
+    }
     # A second edit before moderation keeps the first "before".
-    action_update_by_organizer(action=action, data=action_input(campaign, title="Town hall, final", venue="Library"))
+    action_update_by_organizer(
+        action=action, data=action_input(campaign, title="Town hall, final", venue="Library")
+    )
     action.refresh_from_db()
     assert action.pending_changes["title"] == ["Town hall on water prices", "Town hall, final"]
     # Approving clears the recorded changes and keeps them in the audit log.
@@ -155,7 +176,10 @@ def test_organizer_edit_of_approved_action_goes_back_to_moderation_with_diff():
     action_approve(actor=coordinator, action=action)
     action.refresh_from_db()
     assert action.pending_changes == {}
-    assert AuditEntry.objects.get(verb="actions.action.approved").data["changes"]["title"][1] == "Town hall, final"
+    assert (
+        AuditEntry.objects.get(verb="actions.action.approved").data["changes"]["title"][1]
+        == "Town hall, final"
+    )
 
 
 def test_public_point_follows_precision_on_edit():

@@ -11,9 +11,14 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ALLOWED_HOSTS = {"127.0.0.1"}
 
@@ -25,7 +30,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium): browser tests skipped."
+        message = (
+            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium): browser tests skipped."
+        )
         if os.environ.get("GROUNDSWELL_REQUIRE_BROWSER"):
             pytest.fail(message.replace("skipped", "required by GROUNDSWELL_REQUIRE_BROWSER"))
         pytest.skip(message)
@@ -39,8 +46,12 @@ def browser():
 
 class RequestLog(list):
     def foreign(self):
-        return [url for url in self if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
-                and urlsplit(url).hostname not in ALLOWED_HOSTS]  # fmt: skip
+        return [
+            url
+            for url in self
+            if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(url).hostname not in ALLOWED_HOSTS
+        ]
 
 
 @pytest.fixture
@@ -55,7 +66,9 @@ def page(browser, live_server, requests_made):
     page = context.new_page()
     page.on("request", lambda request: requests_made.append(request.url))
     console_errors = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
     page.set_default_timeout(15_000)
     yield page
     context.close()

@@ -46,7 +46,7 @@ def test_submit_approve_and_find_action_on_campaign_page(page, live_server, requ
     page.fill("input[name=password]", "correct horse battery staple")
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     page.goto(f"{live_server.url}/dashboard/c/{campaign.slug}/queue/")
-    row = page.locator("[data-action-id='%d']" % action.pk)
+    row = page.locator(f"[data-action-id='{action.pk}']")
     expect(row).to_contain_text("Water testing stand at the harbour")
     screenshot(page, "moderation-queue")
     row.get_by_role("button", name=re.compile("^Approve$")).click()
@@ -66,9 +66,12 @@ def test_submit_approve_and_find_action_on_campaign_page(page, live_server, requ
 def test_arabic_campaign_page_is_right_to_left(page, live_server):
     campaign = CampaignFactory()
     CallTranslationFactory(
-        campaign=campaign, language="ar", title="مياه نظيفة لكل حي",
-        body="نطالب بمياه **آمنة** وبأسعار معقولة في كل مدينة.", demands=["فحص كل صنبور عام كل شهر"],
-    )  # fmt: skip
+        campaign=campaign,
+        language="ar",
+        title="مياه نظيفة لكل حي",
+        body="نطالب بمياه **آمنة** وبأسعار معقولة في كل مدينة.",
+        demands=["فحص كل صنبور عام كل شهر"],
+    )
     page.goto(f"{live_server.url}/c/{campaign.slug}/?lang=ar")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("document.documentElement.lang") == "ar"

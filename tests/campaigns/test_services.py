@@ -14,10 +14,17 @@ pytestmark = pytest.mark.django_db
 def test_campaign_create_makes_original_call_and_days():
     admin = UserFactory(is_superuser=True)
     campaign = campaign_create(
-        actor=admin, slug="rivers", name="Rivers", start_date=dt.date(2027, 5, 1), end_date=dt.date(2027, 5, 15),
-        original_language="fr", title="Des rivières vivantes", body="Texte", demands=[" Un ", "", "Deux"],
+        actor=admin,
+        slug="rivers",
+        name="Rivers",
+        start_date=dt.date(2027, 5, 1),
+        end_date=dt.date(2027, 5, 15),
+        original_language="fr",
+        title="Des rivières vivantes",
+        body="Texte",
+        demands=[" Un ", "", "Deux"],
         days_of_action=[dt.date(2027, 5, 8), dt.date(2027, 5, 9)],
-    )  # fmt: skip
+    )
     call = campaign.translations.get()
     assert call.is_original and call.language == "fr" and call.demands == ["Un", "Deux"]
     assert [d.date for d in campaign.days_of_action.all()] == [dt.date(2027, 5, 8), dt.date(2027, 5, 9)]
@@ -34,10 +41,18 @@ def test_campaign_create_makes_original_call_and_days():
 )
 def test_campaign_create_refuses_bad_input(changes, field):
     values = {
-        "actor": None, "slug": "rivers", "name": "Rivers", "start_date": dt.date(2027, 5, 1),
-        "end_date": dt.date(2027, 5, 15), "original_language": "en", "title": "T", "body": "B", "demands": [],
-        "days_of_action": [dt.date(2027, 5, 8)], **changes,
-    }  # fmt: skip
+        "actor": None,
+        "slug": "rivers",
+        "name": "Rivers",
+        "start_date": dt.date(2027, 5, 1),
+        "end_date": dt.date(2027, 5, 15),
+        "original_language": "en",
+        "title": "T",
+        "body": "B",
+        "demands": [],
+        "days_of_action": [dt.date(2027, 5, 8)],
+        **changes,
+    }
     with pytest.raises(ValidationError) as error:
         campaign_create(**values)
     assert field in error.value.message_dict
@@ -47,25 +62,41 @@ def test_campaign_create_refuses_bad_input(changes, field):
 def test_only_superusers_create_campaigns():
     with pytest.raises(PermissionDenied):
         campaign_create(
-            actor=UserFactory(), slug="x", name="X", start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 1, 2),
-            original_language="en", title="T", body="B", demands=[], days_of_action=[],
-        )  # fmt: skip
+            actor=UserFactory(),
+            slug="x",
+            name="X",
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 1, 2),
+            original_language="en",
+            title="T",
+            body="B",
+            demands=[],
+            days_of_action=[],
+        )
 
 
 def test_translation_becomes_outdated_when_original_changes():
     campaign = CampaignFactory()
     coordinator = UserFactory()
     grant(coordinator, campaign, "coordinator")
-    french = call_translation_save(actor=coordinator, campaign=campaign, language="fr", title="Titre", body="Texte",
-                                   demands=["Un"])  # fmt: skip
+    french = call_translation_save(
+        actor=coordinator, campaign=campaign, language="fr", title="Titre", body="Texte", demands=["Un"]
+    )
     assert not call_for(campaign=campaign, preferred_languages=["fr"]).is_outdated
-    call_translation_save(actor=coordinator, campaign=campaign, language="en", title="New title", body="New text",
-                          demands=["One"])  # fmt: skip
+    call_translation_save(
+        actor=coordinator,
+        campaign=campaign,
+        language="en",
+        title="New title",
+        body="New text",
+        demands=["One"],
+    )
     campaign = Campaign.objects.get(pk=campaign.pk)
     choice = call_for(campaign=campaign, preferred_languages=["fr"])
     assert choice.translation == french and choice.is_outdated
-    call_translation_save(actor=coordinator, campaign=campaign, language="fr", title="Nouveau", body="Texte",
-                          demands=["Un"])  # fmt: skip
+    call_translation_save(
+        actor=coordinator, campaign=campaign, language="fr", title="Nouveau", body="Texte", demands=["Un"]
+    )
     campaign = Campaign.objects.get(pk=campaign.pk)
     assert not call_for(campaign=campaign, preferred_languages=["fr"]).is_outdated
 
@@ -74,9 +105,13 @@ def test_translator_limited_to_languages():
     campaign = CampaignFactory()
     translator = UserFactory()
     grant(translator, campaign, "translator", languages=["ar"])
-    call_translation_save(actor=translator, campaign=campaign, language="ar", title="عنوان", body="نص", demands=[])
+    call_translation_save(
+        actor=translator, campaign=campaign, language="ar", title="عنوان", body="نص", demands=[]
+    )
     with pytest.raises(PermissionDenied):
-        call_translation_save(actor=translator, campaign=campaign, language="es", title="T", body="B", demands=[])
+        call_translation_save(
+            actor=translator, campaign=campaign, language="es", title="T", body="B", demands=[]
+        )
     assert set(CallTranslation.objects.values_list("language", flat=True)) == {"en", "ar"}
 
 
@@ -84,14 +119,21 @@ def test_campaign_update_is_for_coordinators_and_validates():
     campaign = CampaignFactory()
     moderator = UserFactory()
     grant(moderator, campaign, "moderator")
-    args = {"start_date": campaign.start_date, "end_date": campaign.end_date, "status": "archived",
-            "days_of_action": [campaign.start_date], "high_risk": True}  # fmt: skip
+    args = {
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "status": "archived",
+        "days_of_action": [campaign.start_date],
+        "high_risk": True,
+    }
     with pytest.raises(PermissionDenied):
         campaign_update(actor=moderator, campaign=campaign, **args)
     coordinator = UserFactory()
     grant(coordinator, campaign, "coordinator")
     with pytest.raises(ValidationError):
-        campaign_update(actor=coordinator, campaign=campaign, **{**args, "days_of_action": [dt.date(2001, 1, 1)]})
+        campaign_update(
+            actor=coordinator, campaign=campaign, **{**args, "days_of_action": [dt.date(2001, 1, 1)]}
+        )
     campaign_update(actor=coordinator, campaign=campaign, **args)
     campaign.refresh_from_db()
     assert campaign.status == "archived" and campaign.high_risk
@@ -108,8 +150,11 @@ def test_campaign_update_is_for_coordinators_and_validates():
     ],
 )
 def test_campaign_moment(today, phase, next_day, is_day):
-    campaign = CampaignFactory(start_date=dt.date(2027, 5, 1), end_date=dt.date(2027, 5, 15),
-                               days=[dt.date(2027, 5, 8), dt.date(2027, 5, 12)])  # fmt: skip
+    campaign = CampaignFactory(
+        start_date=dt.date(2027, 5, 1),
+        end_date=dt.date(2027, 5, 15),
+        days=[dt.date(2027, 5, 8), dt.date(2027, 5, 12)],
+    )
     moment = campaign_moment(campaign=campaign, today=today)
     assert moment.phase == phase
     assert (moment.next_day_of_action.date if moment.next_day_of_action else None) == next_day

@@ -33,9 +33,18 @@ def test_markdown_strips_scripts_handlers_and_remote_images(dangerous):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("fr", "fr"), ("FR", "fr"), ("fr-CA", "fr"), ("pt_BR", "pt-br"), ("de-AT", "de"), ("xx", ""),
-     ("", ""), ("<script>", ""), ("a" * 300, "")],
-)  # fmt: skip
+    [
+        ("fr", "fr"),
+        ("FR", "fr"),
+        ("fr-CA", "fr"),
+        ("pt_BR", "pt-br"),
+        ("de-AT", "de"),
+        ("xx", ""),
+        ("", ""),
+        ("<script>", ""),
+        ("a" * 300, ""),
+    ],
+)
 def test_normalize_language(raw, expected):
     assert normalize_language(raw) == expected
 

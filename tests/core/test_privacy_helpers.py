@@ -1,6 +1,13 @@
 import pytest
 
-from groundswell.core.privacy import APPROX_MAX_M, APPROX_MIN_M, distance_m, hash_token, new_token, public_point
+from groundswell.core.privacy import (
+    APPROX_MAX_M,
+    APPROX_MIN_M,
+    distance_m,
+    hash_token,
+    new_token,
+    public_point,
+)
 
 BERLIN = (52.52437, 13.41053)
 

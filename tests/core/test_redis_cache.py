@@ -29,7 +29,11 @@ def redis_cache(settings):
             pytest.fail(message + " (required by GROUNDSWELL_REQUIRE_REDIS)")
         pytest.skip(message + ": Redis checks skipped.")
     settings.CACHES = {
-        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "gs-test"}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gs-test",
+        }
     }
     from django.core.cache import cache
 

@@ -54,32 +54,45 @@ def test_every_form_page_carries_a_csrf_token(client):
 
 def test_check_deploy_passes_with_production_environment(tmp_path):
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith(("GROUNDSWELL_", "DJANGO_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))
-    }  # fmt: skip
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "groundswell.settings",
-        "GROUNDSWELL_DATA_DIR": str(tmp_path),
-        "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "actions.example.org",
-        "GROUNDSWELL_HTTPS": "1",
-        "GROUNDSWELL_BASE_URL": "https://actions.example.org",
-    })  # fmt: skip
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "groundswell.settings",
+            "GROUNDSWELL_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghijklmnop",
+            "ALLOWED_HOSTS": "actions.example.org",
+            "GROUNDSWELL_HTTPS": "1",
+            "GROUNDSWELL_BASE_URL": "https://actions.example.org",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "-m", "groundswell", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_check_deploy_fails_without_https(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "groundswell.settings", "GROUNDSWELL_DATA_DIR": str(tmp_path),
-           "GROUNDSWELL_HTTPS": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "groundswell.settings",
+        "GROUNDSWELL_DATA_DIR": str(tmp_path),
+        "GROUNDSWELL_HTTPS": "0",
+    }
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "-m", "groundswell", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout

@@ -103,8 +103,9 @@ class ActionFactory(factory.django.DjangoModelFactory):
     description = "Leaflets and a water-testing demonstration."
     timezone = "Europe/Berlin"
     starts_at = factory.LazyAttribute(
-        lambda a: (a.local_start or dt.datetime.combine(a.campaign.start_date + dt.timedelta(days=5), dt.time(14)))
-        .replace(tzinfo=ZoneInfo(a.timezone))
+        lambda a: (
+            a.local_start or dt.datetime.combine(a.campaign.start_date + dt.timedelta(days=5), dt.time(14))
+        ).replace(tzinfo=ZoneInfo(a.timezone))
     )
     ends_at = factory.LazyAttribute(lambda a: a.starts_at + dt.timedelta(hours=2))
     local_date = factory.LazyAttribute(lambda a: a.starts_at.astimezone(ZoneInfo(a.timezone)).date())
@@ -116,13 +117,15 @@ class ActionFactory(factory.django.DjangoModelFactory):
     location_precision = Action.Precision.EXACT
     edit_token_hash = factory.Sequence(lambda n: hash_token(f"token-{n}"))
     public_latitude = factory.LazyAttribute(
-        lambda a: public_point(latitude=a.latitude, longitude=a.longitude, precision=a.location_precision,
-                               seed=a.edit_token_hash)[0]
-    )  # fmt: skip
+        lambda a: public_point(
+            latitude=a.latitude, longitude=a.longitude, precision=a.location_precision, seed=a.edit_token_hash
+        )[0]
+    )
     public_longitude = factory.LazyAttribute(
-        lambda a: public_point(latitude=a.latitude, longitude=a.longitude, precision=a.location_precision,
-                               seed=a.edit_token_hash)[1]
-    )  # fmt: skip
+        lambda a: public_point(
+            latitude=a.latitude, longitude=a.longitude, precision=a.location_precision, seed=a.edit_token_hash
+        )[1]
+    )
     host_name = "River Friends Association"
     contact_email = factory.Sequence(lambda n: f"organizer{n}@private.example.net")
     status = Action.Status.APPROVED

@@ -78,7 +78,10 @@ def test_submitted_action_is_not_public_until_approved(client, campaign):
     action = Action.objects.get()
     campaign_page = client.get(reverse("public:campaign", kwargs={"slug": campaign.slug})).content.decode()
     assert "Hidden until approved" not in campaign_page
-    assert client.get(reverse("public:action", kwargs={"slug": campaign.slug, "pk": action.pk})).status_code == 404
+    assert (
+        client.get(reverse("public:action", kwargs={"slug": campaign.slug, "pk": action.pk})).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,7 +143,11 @@ def test_exact_point_near_known_city_is_kept(client, campaign):
     ("changes", "field", "message"),
     [
         ({"ends_local": "START-2h"}, "ends_local", "must end after it starts"),
-        ({"starts_local": "2031-01-01T10:00", "ends_local": "2031-01-01T12:00"}, "starts_local", "campaign runs from"),
+        (
+            {"starts_local": "2031-01-01T10:00", "ends_local": "2031-01-01T12:00"},
+            "starts_local",
+            "campaign runs from",
+        ),
         ({"country": "XX"}, "country", "valid choice"),
         ({"country": ""}, "country", "required"),
         ({"title": "x" * 161}, "title", "at most 160 characters"),
@@ -207,10 +214,33 @@ def test_form_requires_csrf_token(campaign):
 
 def test_form_page_renders_every_field(client, campaign):
     html = client.get(new_url(campaign)).content.decode()
-    for name in ["action_type", "title", "description", "starts_local", "ends_local", "city", "country",
-                 "venue", "latitude", "longitude", "location_precision", "host_name", "online_url",
-                 "contact_email", "homepage", "csrfmiddlewaretoken"]:  # fmt: skip
+    for name in [
+        "action_type",
+        "title",
+        "description",
+        "starts_local",
+        "ends_local",
+        "city",
+        "country",
+        "venue",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "host_name",
+        "online_url",
+        "contact_email",
+        "homepage",
+        "csrfmiddlewaretoken",
+    ]:
         assert f'name="{name}"' in html, name
-    for action_type in ["demonstration", "rally", "vigil", "info_stand", "public_meeting", "cultural_event",
-                        "online", "other"]:  # fmt: skip
+    for action_type in [
+        "demonstration",
+        "rally",
+        "vigil",
+        "info_stand",
+        "public_meeting",
+        "cultural_event",
+        "online",
+        "other",
+    ]:
         assert f'value="{action_type}"' in html

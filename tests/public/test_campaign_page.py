@@ -30,7 +30,9 @@ def test_campaign_page_shows_call_demands_and_days(client):
 def test_campaign_page_uses_accept_language(client):
     campaign = CampaignFactory()
     CallTranslationFactory(campaign=campaign, language="fr", title="De l'eau propre pour chaque quartier")
-    html = client.get(campaign_url(campaign), headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).content.decode()
+    html = client.get(
+        campaign_url(campaign), headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+    ).content.decode()
     assert "De l&#x27;eau propre pour chaque quartier" in html
     assert '<html lang="fr" dir="ltr">' in html
 
@@ -60,7 +62,10 @@ def test_campaign_page_marks_outdated_translation(client):
     original.source_updated_at = dt.datetime(2026, 9, 10, tzinfo=dt.UTC)
     original.save()
     CallTranslationFactory(
-        campaign=campaign, language="fr", title="Titre", source_updated_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+        campaign=campaign,
+        language="fr",
+        title="Titre",
+        source_updated_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
     )
     html = client.get(campaign_url(campaign, lang="fr")).content.decode()
     assert 'class="notice"' in html
@@ -89,7 +94,9 @@ def test_campaign_page_counts_only_approved_actions_and_countries(client):
 def test_upcoming_actions_grouped_by_localized_country_name(client, settings):
     campaign = CampaignFactory()
     ActionFactory(campaign=campaign, country="DE", title="Stand in Berlin")
-    ActionFactory(campaign=campaign, country="ES", city="Madrid", timezone="Europe/Madrid", title="Stand in Madrid")
+    ActionFactory(
+        campaign=campaign, country="ES", city="Madrid", timezone="Europe/Madrid", title="Stand in Madrid"
+    )
     html = client.get(campaign_url(campaign, lang="fr")).content.decode()
     # In French, Allemagne (DE) sorts before Espagne (ES); in German, Deutschland before Spanien as well,
     # but in Spanish Alemania before España: check the names are localized.
@@ -118,10 +125,11 @@ def test_draft_campaign_is_not_public(client):
 def test_call_markdown_is_sanitized(client):
     campaign = CampaignFactory(call=False)
     CallTranslationFactory(
-        campaign=campaign, is_original=True,
-        body='<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)> **ok**',
+        campaign=campaign,
+        is_original=True,
+        body="<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)> **ok**",
         title='<b onmouseover="alert(4)">Title</b>',
-    )  # fmt: skip
+    )
     html = client.get(campaign_url(campaign)).content.decode()
     main = html.split("<main", 1)[1]
     assert "<script>alert" not in main

@@ -16,11 +16,20 @@ def submit(campaign, **changes):
     """Registers an action through the service the form uses, returning it and its secret token."""
     day = campaign.start_date + dt.timedelta(days=2)
     data = {
-        "action_type": "rally", "title": "Rally at the water works", "description": "Speeches.",
-        "starts_local": f"{day}T11:00", "ends_local": f"{day}T13:00", "city": "Lyon", "country": "FR",
-        "venue": "Place Bellecour", "location_precision": "exact", "host_name": "", "online_url": "",
-        "contact_email": "host@private.example.net", **changes,
-    }  # fmt: skip
+        "action_type": "rally",
+        "title": "Rally at the water works",
+        "description": "Speeches.",
+        "starts_local": f"{day}T11:00",
+        "ends_local": f"{day}T13:00",
+        "city": "Lyon",
+        "country": "FR",
+        "venue": "Place Bellecour",
+        "location_precision": "exact",
+        "host_name": "",
+        "online_url": "",
+        "contact_email": "host@private.example.net",
+        **changes,
+    }
     form = ActionForm(data, campaign=campaign)
     assert form.is_valid(), form.errors
     return action_submit(campaign=campaign, data=form.action_input), data
@@ -59,11 +68,18 @@ def test_editing_pending_action_keeps_it_pending_without_diff(client):
 def test_editing_approved_action_sends_it_back_with_changes(client):
     campaign = CampaignFactory()
     (action, token), data = submit(campaign)
-    Action.objects.filter(pk=action.pk).update(status=Action.Status.APPROVED, approved_at=dt.datetime.now(dt.UTC))
+    Action.objects.filter(pk=action.pk).update(
+        status=Action.Status.APPROVED, approved_at=dt.datetime.now(dt.UTC)
+    )
     new_day = campaign.start_date + dt.timedelta(days=4)
     response = client.post(
         organizer_url(token),
-        {**data, "title": "Rally moved", "starts_local": f"{new_day}T15:00", "ends_local": f"{new_day}T16:00"},
+        {
+            **data,
+            "title": "Rally moved",
+            "starts_local": f"{new_day}T15:00",
+            "ends_local": f"{new_day}T16:00",
+        },
     )
     assert response.status_code == 302
     action.refresh_from_db()

@@ -39,8 +39,9 @@ def test_contact_emails_appear_in_no_public_page(client):
 
 @pytest.mark.parametrize("precision", [Action.Precision.ABOUT_1KM, Action.Precision.CITY])
 def test_action_page_hides_exact_point_and_venue(client, precision):
-    action = ActionFactory(location_precision=precision, venue="Back door of number 12", latitude=52.512345,
-                           longitude=13.398765)  # fmt: skip
+    action = ActionFactory(
+        location_precision=precision, venue="Back door of number 12", latitude=52.512345, longitude=13.398765
+    )
     body = client.get(action.get_absolute_url()).content.decode()
     assert "Back door of number 12" not in body
     assert "52.512345" not in body and "13.398765" not in body

@@ -9,7 +9,9 @@ class CampaignRole(models.Model):
         MODERATOR = "moderator", _("Moderator")
         TRANSLATOR = "translator", _("Translator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_roles"
+    )
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Role.choices)
     # Translators may be limited to some languages; empty means all.

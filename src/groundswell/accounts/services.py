@@ -18,9 +18,12 @@ def role_grant(*, actor, campaign, user, role: str, languages: list[str] | None 
     )
     forget_roles(user)
     audit_record(
-        actor=actor, verb="accounts.role.granted", target=grant, campaign=campaign,
+        actor=actor,
+        verb="accounts.role.granted",
+        target=grant,
+        campaign=campaign,
         data={"user": user.get_username(), "role": role, "languages": languages or []},
-    )  # fmt: skip
+    )
     return grant
 
 
@@ -29,9 +32,12 @@ def role_revoke(*, actor, campaign, user, role: str) -> None:
     require_coordinator(actor, campaign)
     for grant in CampaignRole.objects.filter(user=user, campaign=campaign, role=role):
         audit_record(
-            actor=actor, verb="accounts.role.revoked", target=grant, campaign=campaign,
+            actor=actor,
+            verb="accounts.role.revoked",
+            target=grant,
+            campaign=campaign,
             data={"user": user.get_username(), "role": role},
-        )  # fmt: skip
+        )
         grant.delete()
     forget_roles(user)
 

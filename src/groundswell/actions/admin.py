@@ -10,5 +10,12 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["title", "city"]
     list_select_related = ["campaign"]
     raw_id_fields = ["host_organization"]
-    readonly_fields = ["status", "edit_token_hash", "local_date", "public_latitude", "public_longitude", "pending_changes"]
+    readonly_fields = [
+        "status",
+        "edit_token_hash",
+        "local_date",
+        "public_latitude",
+        "public_longitude",
+        "pending_changes",
+    ]
     date_hierarchy = "starts_at"

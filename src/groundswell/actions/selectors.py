@@ -15,7 +15,9 @@ def action_public_list(*, campaign):
     """Actions the public may see: approved ones, and approved ones that were later cancelled."""
     return (
         Action.objects.filter(campaign=campaign)
-        .filter(Q(status=Action.Status.APPROVED) | Q(status=Action.Status.CANCELLED, approved_at__isnull=False))
+        .filter(
+            Q(status=Action.Status.APPROVED) | Q(status=Action.Status.CANCELLED, approved_at__isnull=False)
+        )
         .select_related("campaign", "host_organization")
     )
 
@@ -62,7 +64,9 @@ def action_upcoming_by_country(
     return groups, pages
 
 
-def moderation_queue(*, campaign, country: str = "", action_type: str = "", day: dt.date | None = None, q: str = ""):
+def moderation_queue(
+    *, campaign, country: str = "", action_type: str = "", day: dt.date | None = None, q: str = ""
+):
     actions = (
         Action.objects.filter(campaign=campaign, status=Action.Status.PENDING)
         .select_related("campaign", "host_organization")

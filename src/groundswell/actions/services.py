@@ -46,9 +46,21 @@ class ActionInput:
 
 # Changing any of these on an approved action sends it back to moderation.
 MODERATED_FIELDS = (
-    "action_type", "title", "description", "starts_at", "ends_at", "timezone", "venue", "city", "country",
-    "latitude", "longitude", "location_precision", "host_name", "online_url",
-)  # fmt: skip
+    "action_type",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "host_name",
+    "online_url",
+)
 
 
 def action_validate(*, campaign, data: ActionInput) -> None:
@@ -154,9 +166,12 @@ def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str
                 action.pending_changes[field][1] = after
     action.save()
     audit_record(
-        actor=None, verb="actions.action.edited", target=action, campaign=action.campaign,
+        actor=None,
+        verb="actions.action.edited",
+        target=action,
+        campaign=action.campaign,
         data={"fields": sorted(changes)},
-    )  # fmt: skip
+    )
     return sorted(changes)
 
 
@@ -184,17 +199,23 @@ def _decide(*, actor, action: Action, status: str, note: str, verb: str) -> Acti
         action.approved_at = timezone.now()
     action.save(update_fields=["status", "moderation_note", "pending_changes", "approved_at", "updated_at"])
     audit_record(
-        actor=actor, verb=verb, target=action, campaign=action.campaign, message=note,
+        actor=actor,
+        verb=verb,
+        target=action,
+        campaign=action.campaign,
+        message=note,
         data={"changes": changes} if changes else {},
-    )  # fmt: skip
+    )
     transaction.on_commit(lambda: send_action_decision_email.enqueue(action.pk))
     return action
 
 
 @transaction.atomic
 def action_approve(*, actor, action: Action) -> Action:
-    """Publishes a pending action and tells the organizer. Moderators and coordinators of its campaign only."""
-    return _decide(actor=actor, action=action, status=Action.Status.APPROVED, note="", verb="actions.action.approved")
+    """Publishes a pending action and tells the organizer. Its campaign's moderators and coordinators only."""
+    return _decide(
+        actor=actor, action=action, status=Action.Status.APPROVED, note="", verb="actions.action.approved"
+    )
 
 
 @transaction.atomic
@@ -216,6 +237,8 @@ def action_bulk_approve(*, actor, campaign, action_ids: list[int]) -> int:
     require_moderator(actor, campaign)
     approved = 0
     for action in Action.objects.filter(campaign=campaign, pk__in=action_ids, status=Action.Status.PENDING):
-        _decide(actor=actor, action=action, status=Action.Status.APPROVED, note="", verb="actions.action.approved")
+        _decide(
+            actor=actor, action=action, status=Action.Status.APPROVED, note="", verb="actions.action.approved"
+        )
         approved += 1
     return approved

@@ -16,7 +16,10 @@ def send_action_received_email(action_id: int, token: str) -> None:
     send_templated_mail(
         to=action.contact_email,
         template="actions/email/action_received",
-        context={"action": action, "edit_url": absolute_url(reverse("public:organizer", kwargs={"token": token}))},
+        context={
+            "action": action,
+            "edit_url": absolute_url(reverse("public:organizer", kwargs={"token": token})),
+        },
         language=action.language,
     )
 

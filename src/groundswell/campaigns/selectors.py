@@ -5,11 +5,13 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404
 
-from .models import Campaign, CallTranslation, DayOfAction
+from .models import CallTranslation, Campaign, DayOfAction
 
 
 def campaign_list_published():
-    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).prefetch_related("translations", "days_of_action")
+    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).prefetch_related(
+        "translations", "days_of_action"
+    )
 
 
 def campaign_get_public(*, slug: str) -> Campaign:
@@ -116,5 +118,3 @@ def campaign_counts(*, campaign: Campaign) -> dict:
 
 def day_of_action_dates(*, campaign: Campaign) -> set[dt.date]:
     return {day.date for day in campaign.days_of_action.all()}
-
-

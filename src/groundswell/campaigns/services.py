@@ -9,7 +9,7 @@ from groundswell.accounts.permissions import require_coordinator, require_transl
 from groundswell.core.languages import normalize_language
 from groundswell.core.services import audit_record
 
-from .models import Campaign, CallTranslation, DayOfAction
+from .models import CallTranslation, Campaign, DayOfAction
 
 MAX_DEMANDS = 30
 MAX_DEMAND_LENGTH = 500
@@ -20,7 +20,9 @@ def _clean_demands(demands: list[str]) -> list[str]:
     if len(cleaned) > MAX_DEMANDS:
         raise ValidationError({"demands": _("At most %(n)d demands.") % {"n": MAX_DEMANDS}})
     if any(len(demand) > MAX_DEMAND_LENGTH for demand in cleaned):
-        raise ValidationError({"demands": _("Each demand may have at most %(n)d characters.") % {"n": MAX_DEMAND_LENGTH}})
+        raise ValidationError(
+            {"demands": _("Each demand may have at most %(n)d characters.") % {"n": MAX_DEMAND_LENGTH}}
+        )
     return cleaned
 
 
@@ -58,16 +60,26 @@ def campaign_create(
         raise ValidationError({"original_language": _("Unknown language.")})
     _check_window(start_date, end_date, days_of_action)
     campaign = Campaign(
-        slug=slug, name=name, start_date=start_date, end_date=end_date, status=status,
-        original_language=language, high_risk=high_risk,
-    )  # fmt: skip
+        slug=slug,
+        name=name,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        original_language=language,
+        high_risk=high_risk,
+    )
     campaign.full_clean()
     campaign.save()
     now = timezone.now()
     CallTranslation.objects.create(
-        campaign=campaign, language=language, title=title, body=body, demands=_clean_demands(demands),
-        is_original=True, source_updated_at=now,
-    )  # fmt: skip
+        campaign=campaign,
+        language=language,
+        title=title,
+        body=body,
+        demands=_clean_demands(demands),
+        is_original=True,
+        source_updated_at=now,
+    )
     DayOfAction.objects.bulk_create(
         [DayOfAction(campaign=campaign, date=day) for day in sorted(set(days_of_action))]
     )
@@ -77,17 +89,30 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, actor, campaign: Campaign, start_date: dt.date, end_date: dt.date, status: str,
-    days_of_action: list[dt.date], high_risk: bool,
-) -> Campaign:  # fmt: skip
+    *,
+    actor,
+    campaign: Campaign,
+    start_date: dt.date,
+    end_date: dt.date,
+    status: str,
+    days_of_action: list[dt.date],
+    high_risk: bool,
+) -> Campaign:
     """Changes a campaign's window, status and days of action. Coordinators only."""
     require_coordinator(actor, campaign)
     _check_window(start_date, end_date, days_of_action)
     if status not in Campaign.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
-    before = {"start_date": str(campaign.start_date), "end_date": str(campaign.end_date), "status": campaign.status}
+    before = {
+        "start_date": str(campaign.start_date),
+        "end_date": str(campaign.end_date),
+        "status": campaign.status,
+    }
     campaign.start_date, campaign.end_date, campaign.status, campaign.high_risk = (
-        start_date, end_date, status, high_risk
+        start_date,
+        end_date,
+        status,
+        high_risk,
     )
     campaign.save(update_fields=["start_date", "end_date", "status", "high_risk", "updated_at"])
     campaign.days_of_action.exclude(date__in=days_of_action).delete()
@@ -96,9 +121,15 @@ def campaign_update(
         [DayOfAction(campaign=campaign, date=day) for day in sorted(set(days_of_action) - existing)]
     )
     audit_record(
-        actor=actor, verb="campaigns.campaign.updated", target=campaign, campaign=campaign,
-        data={"before": before, "after": {"start_date": str(start_date), "end_date": str(end_date), "status": status}},
-    )  # fmt: skip
+        actor=actor,
+        verb="campaigns.campaign.updated",
+        target=campaign,
+        campaign=campaign,
+        data={
+            "before": before,
+            "after": {"start_date": str(start_date), "end_date": str(end_date), "status": status},
+        },
+    )
     return campaign
 
 
@@ -124,9 +155,10 @@ def call_translation_save(
     original = campaign.translations.select_for_update().filter(is_original=True).first()
     now = timezone.now()
     translation, created = CallTranslation.objects.get_or_create(
-        campaign=campaign, language=language,
+        campaign=campaign,
+        language=language,
         defaults={"title": title, "body": body, "demands": demands, "is_original": original is None},
-    )  # fmt: skip
+    )
     translation.title, translation.body, translation.demands = title, body, demands
     if translation.is_original:
         translation.source_updated_at = now
@@ -134,7 +166,10 @@ def call_translation_save(
         translation.source_updated_at = original.source_updated_at if original else now
     translation.save()
     audit_record(
-        actor=actor, verb="campaigns.call.created" if created else "campaigns.call.updated",
-        target=translation, campaign=campaign, data={"language": language},
-    )  # fmt: skip
+        actor=actor,
+        verb="campaigns.call.created" if created else "campaigns.call.updated",
+        target=translation,
+        campaign=campaign,
+        data={"language": language},
+    )
     return translation

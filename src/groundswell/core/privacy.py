@@ -23,7 +23,9 @@ def _unit_numbers(*parts: object) -> tuple[float, float]:
     return first, second
 
 
-def offset_point(latitude: float, longitude: float, *, distance_m: float, bearing_rad: float) -> tuple[float, float]:
+def offset_point(
+    latitude: float, longitude: float, *, distance_m: float, bearing_rad: float
+) -> tuple[float, float]:
     lat1, lon1 = math.radians(latitude), math.radians(longitude)
     angular = distance_m / EARTH_RADIUS_M
     lat2 = math.asin(

@@ -1,7 +1,9 @@
 from .models import AuditEntry
 
 
-def audit_record(*, actor, verb: str, target, campaign=None, message: str = "", data: dict | None = None) -> AuditEntry:
+def audit_record(
+    *, actor, verb: str, target, campaign=None, message: str = "", data: dict | None = None
+) -> AuditEntry:
     """Writes one audit entry. Call it inside the transaction of the change it records."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -39,7 +39,9 @@ class Endorsement(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "organization"], name="endorsement_once_per_campaign"),
+            models.UniqueConstraint(
+                fields=["campaign", "organization"], name="endorsement_once_per_campaign"
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "status"])]
         verbose_name = _("endorsement")

@@ -78,28 +78,45 @@ class ActionForm(forms.Form):
         help_text=gettext_lazy("Shown publicly only when the location is shown exactly."),
     )
     latitude = forms.DecimalField(
-        label=gettext_lazy("Latitude"), required=False, max_digits=9, decimal_places=6,
-        min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )  # fmt: skip
+        label=gettext_lazy("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
     longitude = forms.DecimalField(
-        label=gettext_lazy("Longitude"), required=False, max_digits=10, decimal_places=6,
-        min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )  # fmt: skip
+        label=gettext_lazy("Longitude"),
+        required=False,
+        max_digits=10,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
     location_precision = forms.ChoiceField(
         label=gettext_lazy("How precisely to show the place in public"),
         choices=Action.Precision.choices,
         initial=Action.Precision.EXACT,
         widget=forms.RadioSelect,
-        help_text=gettext_lazy("Choose 'about 1 km' or 'city only' if showing the exact place could put people at risk."),
+        help_text=gettext_lazy(
+            "Choose 'about 1 km' or 'city only' if showing the exact place could put people at risk."
+        ),
     )
     host_name = forms.CharField(label=gettext_lazy("Host organization"), max_length=200, required=False)
     online_url = forms.URLField(
-        label=gettext_lazy("Online link"), max_length=500, required=False, assume_scheme="https",
+        label=gettext_lazy("Online link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
         help_text=gettext_lazy("For online actions, or a page with more information."),
-    )  # fmt: skip
+    )
     contact_email = forms.EmailField(
         label=gettext_lazy("Your email"),
-        help_text=gettext_lazy("Private: never shown. We send you a secret link to edit or cancel the action."),
+        help_text=gettext_lazy(
+            "Private: never shown. We send you a secret link to edit or cancel the action."
+        ),
     )
     # Honeypot: hidden from people by CSS; bots fill it in.
     homepage = forms.CharField(required=False, label=gettext_lazy("Leave this empty"))
@@ -190,7 +207,9 @@ class ActionForm(forms.Form):
         ends_at = _to_aware(data["ends_local"], zone)
         for field, value in (("starts_local", starts_at), ("ends_local", ends_at)):
             if value is None:
-                self.add_error(field, _("This time does not exist in %(zone)s: the clocks change then.") % {"zone": zone})
+                self.add_error(
+                    field, _("This time does not exist in %(zone)s: the clocks change then.") % {"zone": zone}
+                )
         if self.errors:
             return data
         latitude, longitude = point if point is not None else (place.latitude, place.longitude)

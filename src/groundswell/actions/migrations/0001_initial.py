@@ -6,55 +6,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action_type', models.CharField(choices=[('demonstration', 'Demonstration'), ('rally', 'Rally'), ('vigil', 'Vigil'), ('info_stand', 'Info stand'), ('public_meeting', 'Public meeting'), ('cultural_event', 'Cultural event'), ('online', 'Online'), ('other', 'Other')], max_length=20, verbose_name='type')),
-                ('title', models.CharField(max_length=160, verbose_name='title')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('timezone', models.CharField(max_length=64, verbose_name='time zone')),
-                ('local_date', models.DateField(editable=False)),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='venue')),
-                ('city', models.CharField(max_length=120, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('geonameid', models.IntegerField(blank=True, null=True)),
-                ('latitude', models.FloatField(verbose_name='latitude')),
-                ('longitude', models.FloatField(verbose_name='longitude')),
-                ('location_precision', models.CharField(choices=[('exact', 'Exact place'), ('km', 'About 1 km'), ('city', 'City only')], default='exact', max_length=10, verbose_name='location shown publicly')),
-                ('public_latitude', models.FloatField(editable=False)),
-                ('public_longitude', models.FloatField(editable=False)),
-                ('host_name', models.CharField(blank=True, max_length=200, verbose_name='host organization')),
-                ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email')),
-                ('language', models.CharField(default='en', max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for moderation'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=20)),
-                ('moderation_note', models.TextField(blank=True)),
-                ('pending_changes', models.JSONField(blank=True, default=dict)),
-                ('edit_token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='campaigns.campaign')),
-                ('host_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action_type",
+                    models.CharField(
+                        choices=[
+                            ("demonstration", "Demonstration"),
+                            ("rally", "Rally"),
+                            ("vigil", "Vigil"),
+                            ("info_stand", "Info stand"),
+                            ("public_meeting", "Public meeting"),
+                            ("cultural_event", "Cultural event"),
+                            ("online", "Online"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="title")),
+                ("description", models.TextField(blank=True, max_length=5000, verbose_name="description")),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("timezone", models.CharField(max_length=64, verbose_name="time zone")),
+                ("local_date", models.DateField(editable=False)),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="venue")),
+                ("city", models.CharField(max_length=120, verbose_name="city")),
+                ("country", django_countries.fields.CountryField(max_length=2, verbose_name="country")),
+                ("geonameid", models.IntegerField(blank=True, null=True)),
+                ("latitude", models.FloatField(verbose_name="latitude")),
+                ("longitude", models.FloatField(verbose_name="longitude")),
+                (
+                    "location_precision",
+                    models.CharField(
+                        choices=[("exact", "Exact place"), ("km", "About 1 km"), ("city", "City only")],
+                        default="exact",
+                        max_length=10,
+                        verbose_name="location shown publicly",
+                    ),
+                ),
+                ("public_latitude", models.FloatField(editable=False)),
+                ("public_longitude", models.FloatField(editable=False)),
+                ("host_name", models.CharField(blank=True, max_length=200, verbose_name="host organization")),
+                ("online_url", models.URLField(blank=True, max_length=500, verbose_name="online link")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="contact email")),
+                ("language", models.CharField(default="en", max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for moderation"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("moderation_note", models.TextField(blank=True)),
+                ("pending_changes", models.JSONField(blank=True, default=dict)),
+                ("edit_token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "host_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['starts_at', 'id'],
-                'indexes': [models.Index(fields=['campaign', 'status', 'starts_at'], name='actions_act_campaig_b7d20b_idx'), models.Index(fields=['campaign', 'status', 'country', 'starts_at'], name='actions_act_campaig_5956db_idx'), models.Index(fields=['campaign', 'status', 'local_date'], name='actions_act_campaig_7a8723_idx'), models.Index(fields=['campaign', 'city', 'local_date'], name='actions_act_campaig_e03983_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='action_ends_after_start'), models.CheckConstraint(condition=models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), name='action_coordinates_valid')],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["starts_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["campaign", "status", "starts_at"], name="actions_act_campaig_b7d20b_idx"
+                    ),
+                    models.Index(
+                        fields=["campaign", "status", "country", "starts_at"],
+                        name="actions_act_campaig_5956db_idx",
+                    ),
+                    models.Index(
+                        fields=["campaign", "status", "local_date"], name="actions_act_campaig_7a8723_idx"
+                    ),
+                    models.Index(
+                        fields=["campaign", "city", "local_date"], name="actions_act_campaig_e03983_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                        name="action_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latitude__gte", -90),
+                            ("latitude__lte", 90),
+                            ("longitude__gte", -180),
+                            ("longitude__lte", 180),
+                        ),
+                        name="action_coordinates_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,68 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('start_date', models.DateField(verbose_name='campaign starts')),
-                ('end_date', models.DateField(verbose_name='campaign ends')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='status')),
-                ('original_language', models.CharField(default='en', max_length=10, verbose_name='original language')),
-                ('high_risk', models.BooleanField(default=False, help_text='Participants face repression: safer defaults apply.', verbose_name='high risk')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("start_date", models.DateField(verbose_name="campaign starts")),
+                ("end_date", models.DateField(verbose_name="campaign ends")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "original_language",
+                    models.CharField(default="en", max_length=10, verbose_name="original language"),
+                ),
+                (
+                    "high_risk",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Participants face repression: safer defaults apply.",
+                        verbose_name="high risk",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-start_date', 'slug'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='campaign_window_ordered')],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-start_date", "slug"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="campaign_window_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CallTranslation',
+            name="CallTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=10, verbose_name='language')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(max_length=50000, verbose_name='text (Markdown)')),
-                ('demands', models.JSONField(blank=True, default=list, verbose_name='demands')),
-                ('is_original', models.BooleanField(default=False)),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=10, verbose_name="language")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(max_length=50000, verbose_name="text (Markdown)")),
+                ("demands", models.JSONField(blank=True, default=list, verbose_name="demands")),
+                ("is_original", models.BooleanField(default=False)),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call translation',
-                'verbose_name_plural': 'call translations',
-                'ordering': ['-is_original', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'language'), name='calltranslation_one_per_language'), models.UniqueConstraint(condition=models.Q(('is_original', True)), fields=('campaign',), name='calltranslation_one_original')],
+                "verbose_name": "call translation",
+                "verbose_name_plural": "call translations",
+                "ordering": ["-is_original", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "language"), name="calltranslation_one_per_language"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_original", True)),
+                        fields=("campaign",),
+                        name="calltranslation_one_original",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DayOfAction',
+            name="DayOfAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('label', models.CharField(blank=True, max_length=120, verbose_name='label')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days_of_action', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("label", models.CharField(blank=True, max_length=120, verbose_name="label")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days_of_action",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'day of action',
-                'verbose_name_plural': 'days of action',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'date'), name='dayofaction_unique_date')],
+                "verbose_name": "day of action",
+                "verbose_name_plural": "days of action",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("campaign", "date"), name="dayofaction_unique_date")
+                ],
             },
         ),
     ]

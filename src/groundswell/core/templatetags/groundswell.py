@@ -1,8 +1,8 @@
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
-from zoneinfo import ZoneInfo
 
 from groundswell.core.markdown import render_markdown
 

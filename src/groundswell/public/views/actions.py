@@ -101,7 +101,9 @@ def action_submitted(request, slug):
     elif request.headers.get("Referer") is None:
         messages.info(request, _("Nothing was submitted from this browser just now."))
     response = render(
-        request, "public/action_submitted.html", {"campaign": campaign, "action": action, "edit_url": edit_url}
+        request,
+        "public/action_submitted.html",
+        {"campaign": campaign, "action": action, "edit_url": edit_url},
     )
     response["Cache-Control"] = "no-store"
     return response

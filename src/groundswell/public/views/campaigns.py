@@ -1,8 +1,9 @@
+from zoneinfo import ZoneInfo
+
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from zoneinfo import ZoneInfo
 
 from groundswell.actions.selectors import action_upcoming_by_country
 from groundswell.campaigns.selectors import (
@@ -28,7 +29,10 @@ def home(request):
     campaigns = list(campaign_list_published())
     if len(campaigns) == 1:
         return redirect(campaigns[0])
-    cards = [(campaign, call_for(campaign=campaign, preferred_languages=request.preferred_languages)) for campaign in campaigns]
+    cards = [
+        (campaign, call_for(campaign=campaign, preferred_languages=request.preferred_languages))
+        for campaign in campaigns
+    ]
     return render(request, "public/campaign_list.html", {"cards": cards})
 
 
@@ -52,9 +56,7 @@ def campaign_detail(request, slug):
             "call_language_name": language_name(call.translation.language, local=True),
             "requested_language_name": language_name(call.requested),
             "original_language_name": language_name(call.original.language),
-            "available_languages": [
-                (code, language_name(code, local=True)) for code in call.available
-            ],
+            "available_languages": [(code, language_name(code, local=True)) for code in call.available],
             "moment": campaign_moment(campaign=campaign, today=today),
             "counts": campaign_counts(campaign=campaign),
             "groups": groups,

@@ -9,7 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.actions.models import Action
-from groundswell.actions.services import action_cancel_by_organizer, action_get_by_token, action_update_by_organizer
+from groundswell.actions.services import (
+    action_cancel_by_organizer,
+    action_get_by_token,
+    action_update_by_organizer,
+)
 
 from ..forms import ActionForm
 
@@ -54,12 +58,20 @@ def organizer_page(request, token):
         else:
             status = 400
     else:
-        form = ActionForm(initial=ActionForm.initial_from(action), campaign=action.campaign, language=action.language)
+        form = ActionForm(
+            initial=ActionForm.initial_from(action), campaign=action.campaign, language=action.language
+        )
     return _private(
         render(
             request,
             "public/organizer_detail.html",
-            {"action": action, "campaign": action.campaign, "form": form, "editable": editable, "token": token},
+            {
+                "action": action,
+                "campaign": action.campaign,
+                "form": form,
+                "editable": editable,
+                "token": token,
+            },
             status=status,
         )
     )

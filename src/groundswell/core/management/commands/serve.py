@@ -16,23 +16,46 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("GROUNDSWELL_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("GROUNDSWELL_PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("GROUNDSWELL_WEB_WORKERS", str((os.cpu_count() or 1) + 1)))
+            "--workers",
+            type=int,
+            default=int(os.environ.get("GROUNDSWELL_WEB_WORKERS", str((os.cpu_count() or 1) + 1))),
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("GROUNDSWELL_WEB_THREADS", "4")))
-        parser.add_argument("--no-worker", action="store_true", help="Serve only; run the task worker elsewhere.")
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("GROUNDSWELL_WEB_THREADS", "4"))
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve only; run the task worker elsewhere."
+        )
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         if not 0 < port < 65536:
             raise CommandError(f"--port must be between 1 and 65535, not {port}.")
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "groundswell.settings")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "groundswell.settings"),
+        }
         web = [
-            sys.executable, "-m", "gunicorn", "groundswell.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
-            "--forwarded-allow-ips", os.environ.get("GROUNDSWELL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "groundswell.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+            "--forwarded-allow-ips",
+            os.environ.get("GROUNDSWELL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
         children = {"web": subprocess.Popen(web, env=env)}  # noqa: S603 -- our own interpreter and arguments
         if not no_worker:
             worker = [sys.executable, "-m", "groundswell", "db_worker", "--interval", "1"]
@@ -52,7 +75,9 @@ class Command(BaseCommand):
             while not stopping:
                 for name, child in children.items():
                     if child.poll() is not None:
-                        self.stderr.write(f"The {name} process stopped (exit code {child.returncode}); stopping.")
+                        self.stderr.write(
+                            f"The {name} process stopped (exit code {child.returncode}); stopping."
+                        )
                         exit_code = child.returncode or 1
                         stopping = True
                 time.sleep(0.3)

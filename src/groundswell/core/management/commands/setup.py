@@ -10,7 +10,9 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load the demo campaign once and create the first coordinator account."
+    help = (
+        "Migrate, collect static files, load the demo campaign once and create the first coordinator account."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo campaign.")
