@@ -174,3 +174,16 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_actions_show_local_time_in_their_own_zone(client):
+    campaign = CampaignFactory()
+    local_start = dt.datetime.combine(campaign.start_date + dt.timedelta(days=2), dt.time(9, 30))
+    action = ActionFactory(
+        campaign=campaign, city="Kochi", country="JP", timezone="Asia/Tokyo", local_start=local_start
+    )
+    for url in [campaign_url(campaign), action.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "09:30" in html, url
+        assert "JST" in html, url
+        assert f'datetime="{local_start:%Y-%m-%d}T09:30:00+09:00"' in html, url

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from .views import call, campaign, home, moderation
+
+
+def private(view):
+    # Dashboard pages show private data (organizers' emails, exact points): no cache may keep them.
+    return never_cache(view)
+
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,15 +19,15 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only in Django 5
-    path("", home.home, name="home"),
-    path("c/<slug:slug>/queue/", moderation.queue, name="queue"),
-    path("c/<slug:slug>/queue/approve/", moderation.bulk_approve, name="bulk-approve"),
-    path("c/<slug:slug>/actions/<int:pk>/", moderation.action_detail, name="action"),
-    path("c/<slug:slug>/actions/<int:pk>/approve/", moderation.approve, name="approve"),
-    path("c/<slug:slug>/actions/<int:pk>/reject/", moderation.reject, name="reject"),
-    path("c/<slug:slug>/call/", call.translations, name="translations"),
-    path("c/<slug:slug>/call/<str:language>/", call.translation_edit, name="translation_edit"),
-    path("c/<slug:slug>/settings/", campaign.campaign_settings, name="campaign_settings"),
-    path("c/<slug:slug>/roles/", campaign.roles, name="roles"),
-    path("c/<slug:slug>/roles/<int:pk>/revoke/", campaign.role_revoke_view, name="role_revoke"),
+    path("", private(home.home), name="home"),
+    path("c/<slug:slug>/queue/", private(moderation.queue), name="queue"),
+    path("c/<slug:slug>/queue/approve/", private(moderation.bulk_approve), name="bulk-approve"),
+    path("c/<slug:slug>/actions/<int:pk>/", private(moderation.action_detail), name="action"),
+    path("c/<slug:slug>/actions/<int:pk>/approve/", private(moderation.approve), name="approve"),
+    path("c/<slug:slug>/actions/<int:pk>/reject/", private(moderation.reject), name="reject"),
+    path("c/<slug:slug>/call/", private(call.translations), name="translations"),
+    path("c/<slug:slug>/call/<str:language>/", private(call.translation_edit), name="translation_edit"),
+    path("c/<slug:slug>/settings/", private(campaign.campaign_settings), name="campaign_settings"),
+    path("c/<slug:slug>/roles/", private(campaign.roles), name="roles"),
+    path("c/<slug:slug>/roles/<int:pk>/revoke/", private(campaign.role_revoke_view), name="role_revoke"),
 ]

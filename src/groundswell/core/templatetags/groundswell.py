@@ -1,8 +1,6 @@
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import timezone
 
 from groundswell.core.markdown import render_markdown
 
@@ -12,14 +10,6 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return render_markdown(text)
-
-
-@register.filter
-def in_zone(value, zone_name):
-    """An aware datetime in the named IANA time zone."""
-    if value is None:
-        return value
-    return timezone.localtime(value, ZoneInfo(zone_name))
 
 
 @register.simple_tag(takes_context=True)

@@ -60,7 +60,10 @@ class Command(BaseCommand):
         if not no_worker:
             worker = [sys.executable, "-m", "groundswell", "db_worker", "--interval", "1"]
             children["worker"] = subprocess.Popen(worker, env=env)  # noqa: S603 -- as above
-        self.stdout.write(f"Groundswell is serving on http://{host}:{port}/ (Ctrl-C stops it).", ending="\n")
+        self.stdout.write(
+            f"Groundswell is serving on http://{host}:{port}/ — coordinators log in at "
+            f"http://{host}:{port}/dashboard/ (Ctrl-C stops it)."
+        )
 
         stopping = False
 
