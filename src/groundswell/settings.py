@@ -265,3 +265,5 @@ LOGGING = {
 RETENTION_DAYS = int(os.environ.get("GROUNDSWELL_RETENTION_DAYS", "30"))
 # Public submissions per client (by hashed address) per hour before the form refuses more.
 SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "20"))
+# Failed dashboard logins per client address per 15 minutes before login is refused for a while.
+LOGIN_FAILURES_PER_15_MIN = int(os.environ.get("GROUNDSWELL_LOGIN_FAILURES_PER_15_MIN", "10"))

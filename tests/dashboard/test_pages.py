@@ -148,3 +148,21 @@ def test_pages_follow_the_interface_language(world, as_user):
     response = as_user(world.users["coordinator"]).get("/dashboard/c/clean-water/queue/?lang=fr")
     assert response.status_code == 200
     assert '<html lang="fr"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_refuses_after_too_many_failures(client, settings):
+    from tests.factories import UserFactory
+
+    settings.LOGIN_FAILURES_PER_15_MIN = 3
+    UserFactory(username="steady")
+    for _ in range(3):
+        response = client.post("/dashboard/login/", {"username": "steady", "password": "wrong"})
+        assert response.status_code == 200
+    # Even the right password is refused now, with a clear message.
+    response = client.post(
+        "/dashboard/login/", {"username": "steady", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session

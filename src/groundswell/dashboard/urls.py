@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from .views import call, campaign, home, moderation
+from .views import call, campaign, home, login, moderation
 
 
 def private(view):
@@ -15,7 +15,7 @@ urlpatterns = [
     path(
         "login/",
         # The default error ("Please enter a correct username and password") does not say which was wrong.
-        auth_views.LoginView.as_view(template_name="dashboard/login.html", redirect_authenticated_user=True),
+        login.RateLimitedLoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only in Django 5
