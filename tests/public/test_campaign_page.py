@@ -187,3 +187,20 @@ def test_actions_show_local_time_in_their_own_zone(client):
         assert "09:30" in html, url
         assert "JST" in html, url
         assert f'datetime="{local_start:%Y-%m-%d}T09:30:00+09:00"' in html, url
+
+
+def test_home_list_query_count_does_not_grow(client):
+    """With one campaign the home page redirects to it, so the list is counted at 2 and 3 campaigns."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(n):
+        Campaign.objects.all().delete()
+        for _ in range(n):
+            CampaignFactory()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/")
+        assert len(response.context["cards"]) == n
+        return len(captured)
+
+    assert count(2) == count(3)
