@@ -34,8 +34,8 @@ translations: .make-python
 	@$(BIN)/groundswell compile_translations
 
 run: install
-	$(BIN)/groundswell setup
-	$(BIN)/groundswell serve --host $(HOST) --port $(PORT)
+	GROUNDSWELL_BASE_URL=$${GROUNDSWELL_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/groundswell setup
+	GROUNDSWELL_BASE_URL=$${GROUNDSWELL_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/groundswell serve --host $(HOST) --port $(PORT)
 
 lint: .make-python
 	$(BIN)/ruff check src tests bench
