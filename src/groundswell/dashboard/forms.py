@@ -20,6 +20,10 @@ MAX_BULK = 500
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        # <input type="date"> only understands ISO dates, whatever the interface language.
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
 
 def _country_choices():
     return [("", _("All countries")), *((country.code, country.name) for country in countries)]
