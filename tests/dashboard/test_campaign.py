@@ -132,3 +132,11 @@ def test_roles_page_lists_roles_and_revokes_one(world, as_user):
     assert response.status_code == 302
     assert not CampaignRole.objects.filter(pk=moderator_grant.pk).exists()
     assert as_user(world.users["moderator"]).get("/dashboard/c/clean-water/queue/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "ar"])
+def test_settings_dates_stay_iso_in_every_language(world, as_user, language):
+    client = as_user(world.users["coordinator"])
+    content = client.get(f"{SETTINGS_URL}?lang={language}").content.decode()
+    assert f'value="{world.campaign.start_date.isoformat()}"' in content
+    assert f'value="{world.campaign.end_date.isoformat()}"' in content
