@@ -9,8 +9,15 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ["GROUNDSWELL_TASKS"] = "immediate"
 os.environ["GROUNDSWELL_STATIC_MANIFEST"] = "0"
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.pop("REDIS_URL", None)  # tests never touch a developer's Redis; the Redis checks bring their own
 
 from groundswell.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 -- tests only
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The default cache (files shared by processes, see groundswell/core/cache.py), not local memory, so tests
+# run what production without Redis runs; in a folder of this run's own, so a `make run` sharing the data
+# folder or another test run at the same time never clears or counts into it.
+CACHES = {
+    "default": {**CACHES["default"], "LOCATION": tempfile.mkdtemp(prefix="groundswell-test-cache-")}  # noqa: F405
+}

@@ -131,8 +131,16 @@ if REDIS_URL:
         }
     }
 else:
+    # Files in the data folder, shared by every process of this machine: a per-process memory cache would
+    # multiply each rate limit by the number of gunicorn workers. Several machines need REDIS_URL.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "groundswell"}
+        "default": {
+            "BACKEND": "groundswell.core.cache.SharedFileCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "KEY_PREFIX": "groundswell",
+            # Every write lists the folder (Django's culling), so keep it to a few thousand entries.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     }
 
 TASKS = {
@@ -256,7 +264,8 @@ if MAP_TILE_URL:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "groundswell.core.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GROUNDSWELL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -265,5 +274,7 @@ LOGGING = {
 RETENTION_DAYS = int(os.environ.get("GROUNDSWELL_RETENTION_DAYS", "30"))
 # Public submissions per client (by hashed address) per hour before the form refuses more.
 SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "20"))
+# Confirmation emails one address may receive from the action form per day.
+SUBMISSIONS_PER_EMAIL_PER_DAY = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_EMAIL_PER_DAY", "10"))
 # Failed dashboard logins per client address per 15 minutes before login is refused for a while.
 LOGIN_FAILURES_PER_15_MIN = int(os.environ.get("GROUNDSWELL_LOGIN_FAILURES_PER_15_MIN", "10"))

@@ -9,11 +9,13 @@ from groundswell.actions.services import (
     ActionInput,
     action_approve,
     action_bulk_approve,
+    action_cancel_by_organizer,
     action_get_by_token,
     action_reject,
     action_submit,
     action_update_by_organizer,
 )
+from groundswell.campaigns.models import Campaign
 from groundswell.core.models import AuditEntry
 from tests.factories import ActionFactory, CampaignFactory, UserFactory, grant
 
@@ -171,15 +173,81 @@ def test_organizer_edit_of_approved_action_goes_back_to_moderation_with_diff():
     )
     action.refresh_from_db()
     assert action.pending_changes["title"] == ["Town hall on water prices", "Town hall, final"]
-    # Approving clears the recorded changes and keeps them in the audit log.
+    # Approving clears the recorded changes; the audit log keeps which fields changed, not their values.
     coordinator = UserFactory(is_superuser=True)
     action_approve(actor=coordinator, action=action)
     action.refresh_from_db()
     assert action.pending_changes == {}
-    assert (
-        AuditEntry.objects.get(verb="actions.action.approved").data["changes"]["title"][1]
-        == "Town hall, final"
+    entry = AuditEntry.objects.get(verb="actions.action.approved")
+    assert entry.data == {"changed_fields": ["title", "venue"]}
+    assert "Library" not in str(entry.data)
+
+
+def test_second_edit_while_back_in_moderation_records_new_fields_too():
+    campaign = CampaignFactory()
+    action, _token = action_submit(campaign=campaign, data=action_input(campaign))
+    Action.objects.filter(pk=action.pk).update(
+        status=Action.Status.APPROVED, approved_at=dt.datetime.now(dt.UTC)
     )
+    action_update_by_organizer(action=action, data=action_input(campaign, title="New title"))
+    action_update_by_organizer(
+        action=action,
+        data=action_input(campaign, title="New title", venue="Secret venue", description="Spam"),
+    )
+    action.refresh_from_db()
+    assert set(action.pending_changes) == {"title", "venue", "description"}
+    assert action.pending_changes["venue"] == ["", "Secret venue"]
+
+
+def test_edited_then_cancelled_action_does_not_publish_unapproved_content(client):
+    campaign = CampaignFactory()
+    action, _token = action_submit(campaign=campaign, data=action_input(campaign))
+    Action.objects.filter(pk=action.pk).update(
+        status=Action.Status.APPROVED, approved_at=dt.datetime.now(dt.UTC)
+    )
+    action_update_by_organizer(action=action, data=action_input(campaign, title="Unvetted title"))
+    action_cancel_by_organizer(action=action)
+    action.refresh_from_db()
+    assert action.status == Action.Status.CANCELLED and action.approved_at is None
+    assert client.get(action.get_absolute_url()).status_code == 404
+
+
+def test_rejected_action_cannot_be_cancelled_into_public_view():
+    campaign = CampaignFactory()
+    action = ActionFactory(campaign=campaign, status=Action.Status.REJECTED)
+    with pytest.raises(ValidationError):
+        action_cancel_by_organizer(action=action)
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED
+
+
+def test_organizer_cannot_change_actions_of_a_closed_campaign():
+    campaign = CampaignFactory()
+    action, _token = action_submit(campaign=campaign, data=action_input(campaign))
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.ARCHIVED)
+    action.refresh_from_db()
+    with pytest.raises(ValidationError):
+        action_update_by_organizer(action=action, data=action_input(campaign, title="Too late"))
+    with pytest.raises(ValidationError):
+        action_cancel_by_organizer(action=action)
+    action.refresh_from_db()
+    assert action.title == "Town hall on water prices" and action.status == Action.Status.PENDING
+
+
+def test_new_contact_email_is_saved_without_moderation():
+    campaign = CampaignFactory()
+    action, _token = action_submit(campaign=campaign, data=action_input(campaign))
+    Action.objects.filter(pk=action.pk).update(
+        status=Action.Status.APPROVED, approved_at=dt.datetime.now(dt.UTC)
+    )
+    changed = action_update_by_organizer(
+        action=action, data=action_input(campaign, contact_email="new@private.example.net")
+    )
+    action.refresh_from_db()
+    assert changed == ["contact_email"]
+    assert action.contact_email == "new@private.example.net"
+    assert action.status == Action.Status.APPROVED and action.pending_changes == {}
+    assert "new@private" not in str(AuditEntry.objects.filter(verb="actions.action.edited").get().data)
 
 
 def test_public_point_follows_precision_on_edit():

@@ -42,6 +42,7 @@ def test_campaign_create_makes_original_call_and_days():
 def test_campaign_create_refuses_bad_input(changes, field):
     values = {
         "actor": None,
+        "system": True,
         "slug": "rivers",
         "name": "Rivers",
         "start_date": dt.date(2027, 5, 1),
@@ -159,3 +160,20 @@ def test_campaign_moment(today, phase, next_day, is_day):
     assert moment.phase == phase
     assert (moment.next_day_of_action.date if moment.next_day_of_action else None) == next_day
     assert moment.today_is_day_of_action is is_day
+
+
+def test_campaign_create_without_actor_needs_system_flag():
+    with pytest.raises(PermissionDenied):
+        campaign_create(
+            actor=None,
+            slug="x",
+            name="X",
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 1, 2),
+            original_language="en",
+            title="T",
+            body="B",
+            demands=[],
+            days_of_action=[],
+        )
+    assert not Campaign.objects.exists()

@@ -1,6 +1,7 @@
 import dataclasses
 
 import pytest
+from django.urls import reverse
 
 from groundswell.accounts.models import CampaignRole
 from groundswell.actions.models import Action
@@ -21,6 +22,17 @@ class World:
 
 def pending_action(**kwargs) -> Action:
     return ActionFactory(status=Action.Status.PENDING, approved_at=None, **kwargs)
+
+
+def queue_url(campaign, **query) -> str:
+    url = reverse("dashboard:queue", kwargs={"slug": campaign.slug})
+    if query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return url
+
+
+def action_url(action, name="action") -> str:
+    return reverse(f"dashboard:{name}", kwargs={"slug": action.campaign.slug, "pk": action.pk})
 
 
 @pytest.fixture

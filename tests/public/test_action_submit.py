@@ -244,3 +244,71 @@ def test_form_page_renders_every_field(client, campaign):
         "other",
     ]:
         assert f'value="{action_type}"' in html
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends"), [("0001-01-01T00:00", "0001-01-01T02:00"), ("9999-12-31T23:00", "9999-12-31T23:30")]
+)
+def test_far_off_years_get_a_message_not_a_server_error(client, campaign, starts, ends):
+    response = client.post(new_url(campaign), valid_data(campaign, starts_local=starts, ends_local=ends))
+    assert response.status_code == 400
+    assert "campaign runs from" in str(response.context["form"].errors["starts_local"])
+    assert not Action.objects.exists()
+
+
+def test_unknown_town_point_must_be_in_the_chosen_country(client, campaign):
+    # A point in Tokyo for a town "in France".
+    data = valid_data(campaign, city="Xqzzyville", country="FR", latitude="35.68", longitude="139.76")
+    response = client.post(new_url(campaign), data)
+    assert response.status_code == 400
+    assert "does not look like it is in France" in str(response.context["form"].errors["latitude"])
+    assert not Action.objects.exists()
+
+
+def test_unknown_town_takes_the_time_zone_of_its_own_country(client, campaign):
+    # Near the Portuguese border, but in Spain: Spanish time, not Lisbon's.
+    data = valid_data(
+        campaign, city="Xqzzy de Alcántara", country="ES", latitude="39.414", longitude="-7.244"
+    )
+    assert client.post(new_url(campaign), data).status_code == 302
+    assert Action.objects.get().timezone == "Europe/Madrid"
+
+
+def test_bad_hidden_place_is_reported(client, campaign):
+    response = client.post(new_url(campaign), valid_data(campaign, place="abc"))
+    assert response.status_code == 400
+    assert "Enter a whole number" in response.content.decode()
+
+
+def test_confirmation_email_subject_is_plain_text_and_has_no_submitted_text(
+    client, campaign, mailbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(new_url(campaign), valid_data(campaign, title="Buy <cheap> pills & more"))
+    [message] = mailbox.wait_for(1)
+    assert "&amp;" not in message["Subject"] and "&#x27;" not in message["Subject"]
+    assert campaign.name in message["Subject"]
+    for part in (message["Subject"], mailbox.text_of(message), mailbox.html_of(message)):
+        assert "pills" not in part
+
+
+def test_one_address_gets_a_limited_number_of_confirmations(client, campaign, settings):
+    settings.SUBMISSIONS_PER_EMAIL_PER_DAY = 2
+    settings.SUBMISSIONS_PER_HOUR = 100
+    for n in range(2):
+        assert client.post(new_url(campaign), valid_data(campaign, title=f"Vigil {n}")).status_code == 302
+    response = client.post(new_url(campaign), valid_data(campaign, title="Third"))
+    assert response.status_code == 429
+    assert "many confirmations" in str(response.context["form"].errors["contact_email"])
+    other = valid_data(campaign, title="Other person", contact_email="someone.else@private.example.net")
+    assert client.post(new_url(campaign), other).status_code == 302
+    assert Action.objects.count() == 3
+
+
+def test_archived_campaign_hides_the_register_link_and_form(client):
+    from groundswell.campaigns.models import Campaign
+
+    campaign = CampaignFactory(status=Campaign.Status.ARCHIVED)
+    html = client.get(reverse("public:campaign", kwargs={"slug": campaign.slug})).content.decode()
+    assert new_url(campaign) not in html
+    assert client.get(new_url(campaign)).status_code == 404

@@ -121,3 +121,34 @@ def test_cancelled_approved_action_stays_visible_marked_cancelled(client):
 def test_cancelled_never_approved_action_is_not_public(client):
     action = ActionFactory(status=Action.Status.CANCELLED, approved_at=None)
     assert client.get(action.get_absolute_url()).status_code == 404
+
+
+def test_organizer_page_is_read_only_once_the_campaign_is_archived(client):
+    from groundswell.campaigns.models import Campaign
+
+    campaign = CampaignFactory()
+    (action, token), data = submit(campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.ARCHIVED)
+    page = client.get(organizer_url(token))
+    assert page.status_code == 200 and not page.context["editable"]
+    client.post(organizer_url(token), {**data, "title": "Changed after the end"})
+    client.post(reverse("public:organizer_cancel", kwargs={"token": token}), {"confirm": "yes"})
+    action.refresh_from_db()
+    assert action.title == "Rally at the water works" and action.status == Action.Status.PENDING
+
+
+def test_organizer_page_tells_browsers_not_to_send_the_secret_as_referer(client):
+    (action, token), _data = submit(CampaignFactory())
+    assert client.get(organizer_url(token))["Referrer-Policy"] == "no-referrer"
+
+
+def test_cancelling_a_rejected_action_is_refused_with_a_message(client):
+    campaign = CampaignFactory()
+    (action, token), _data = submit(campaign)
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.REJECTED)
+    response = client.post(
+        reverse("public:organizer_cancel", kwargs={"token": token}), {"confirm": "yes"}, follow=True
+    )
+    assert "nothing to cancel" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED

@@ -132,13 +132,23 @@ def _display(value):
     return value
 
 
+def _require_open_campaign(action: Action) -> None:
+    if action.campaign.status != action.campaign.Status.PUBLISHED:
+        raise ValidationError(_("This campaign is closed: its actions can no longer be changed."))
+
+
 @transaction.atomic
 def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str]:
-    """The organizer edits through the secret link. A change to an approved action sends it back to
-    moderation with the differences recorded for moderators. Returns the names of changed fields."""
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    """The organizer edits through the secret link. Returns the names of the changed fields.
+
+    A change to an action that was approved sends it back to moderation: the public sees nothing of it
+    until a moderator approves, and ``pending_changes`` keeps ``[before, after]`` of every field changed
+    since the approved version. A new contact email is private and needs no moderation.
+    """
+    action = Action.objects.select_for_update().select_related("campaign").get(pk=action.pk)
     if action.status in {Action.Status.CANCELLED, Action.Status.REJECTED}:
         raise ValidationError(_("This action can no longer be edited."))
+    _require_open_campaign(action)
     action_validate(campaign=action.campaign, data=data)
     changes = {}
     for field in MODERATED_FIELDS:
@@ -149,37 +159,44 @@ def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str
         elif before == after:
             continue
         changes[field] = [_display(before), _display(after)]
-    if not changes:
+    contact_changed = bool(data.contact_email) and data.contact_email != action.contact_email
+    if not changes and not contact_changed:
         return []
     _apply(action, data)
+    if contact_changed:
+        action.contact_email = data.contact_email
     action.full_clean(exclude=["campaign", "host_organization"])
-    if action.status == Action.Status.APPROVED:
+    was_approved = action.status == Action.Status.APPROVED or bool(action.pending_changes)
+    if changes and was_approved:
         action.status = Action.Status.PENDING
-        # Keep the first "before" when an organizer edits again before moderation.
+        # The current content is no longer the approved one (a cancelled action is public only if it is).
+        action.approved_at = None
+        # Keep the approved version's "before" across repeated edits until a moderator decides.
         merged = dict(action.pending_changes)
         for field, (before, after) in changes.items():
             merged[field] = [merged[field][0] if field in merged else before, after]
         action.pending_changes = merged
-    elif action.pending_changes:
-        for field, (_before, after) in changes.items():
-            if field in action.pending_changes:
-                action.pending_changes[field][1] = after
     action.save()
+    changed = sorted(changes) + (["contact_email"] if contact_changed else [])
     audit_record(
         actor=None,
         verb="actions.action.edited",
         target=action,
         campaign=action.campaign,
-        data={"fields": sorted(changes)},
+        data={"fields": changed},
     )
-    return sorted(changes)
+    return changed
 
 
 @transaction.atomic
 def action_cancel_by_organizer(*, action: Action) -> Action:
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    """The organizer calls the action off. An approved action stays visible, marked cancelled."""
+    action = Action.objects.select_for_update().select_related("campaign").get(pk=action.pk)
     if action.status == Action.Status.CANCELLED:
         return action
+    if action.status == Action.Status.REJECTED:
+        raise ValidationError(_("This action was not approved, so there is nothing to cancel."))
+    _require_open_campaign(action)
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     audit_record(actor=None, verb="actions.action.cancelled", target=action, campaign=action.campaign)
@@ -204,7 +221,8 @@ def _decide(*, actor, action: Action, status: str, note: str, verb: str) -> Acti
         target=action,
         campaign=action.campaign,
         message=note,
-        data={"changes": changes} if changes else {},
+        # Field names only: the values (an exact point, a venue) are not kept beyond the decision.
+        data={"changed_fields": sorted(changes)} if changes else {},
     )
     transaction.on_commit(lambda: send_action_decision_email.enqueue(action.pk))
     return action

@@ -6,19 +6,35 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}$")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "ug", "yi", "dv", "sd"}
 
 
+def _known(code: str) -> str:
+    info = LANG_INFO.get(code)
+    if info is None:
+        return ""
+    if "fallback" in info:  # "zh-cn" -> "zh-hans"
+        return info["fallback"][0]
+    return code
+
+
 def normalize_language(code: str) -> str:
-    """'fr-CA' -> 'fr-ca'; returns '' for anything that is not a language Django knows."""
-    code = (code or "").strip().lower().replace("_", "-")[:20]
+    """A browser's or URL's language tag as a code Django knows, or '' for anything else.
+
+    'fr-CA' -> 'fr', 'pt_BR' -> 'pt-br', 'zh-CN' -> 'zh-hans', 'zh-Hant-TW' -> 'zh-hant',
+    'sr-Latn-RS' -> 'sr-latn', 'de-CH-1996' -> 'de'.
+    """
+    code = (code or "").strip().lower().replace("_", "-")[:35]
     if not _CODE.match(code):
         return ""
-    if code in LANG_INFO and "fallback" not in LANG_INFO[code]:
-        return code
-    base = code.split("-")[0]
-    return base if base in LANG_INFO else ""
+    parts = code.split("-")
+    # The longest known prefix: language-script-region, language-script or language-region, language.
+    for length in range(len(parts), 0, -1):
+        known = _known("-".join(parts[:length]))
+        if known:
+            return known
+    return ""
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -81,9 +81,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def keyed_hash(value: str) -> str:
+    """A short keyed hash, for counting per email address without storing the address."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_key(request) -> str:
     """A keyed hash of the client's address, for rate limits: the address itself is never stored."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.SECURE_PROXY_SSL_HEADER and request.headers.get("X-Forwarded-For"):
         address = request.headers["X-Forwarded-For"].split(",")[-1].strip()
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_hash(address)

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in the cache (Redis in production, so every app server shares them)."""
+"""Fixed-window rate limits in the cache: Redis in production, so every app server shares them; without it,
+files that every process of the machine shares (``core/cache.py``)."""
 
 import time
 

@@ -51,8 +51,17 @@ class QueueFilterForm(forms.Form):
         }
 
 
+MAX_ID = 2**63 - 1  # the largest primary key a database takes (bigint); a larger one is not an action's
+
+
 def parse_action_ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values[:MAX_BULK] if value.isascii() and value.isdigit()]
+    """The selected actions' ids; anything but a plain decimal number in 1..MAX_ID is left out."""
+    ids = []
+    for value in values[:MAX_BULK]:
+        # At most 19 digits: int() of a huge string is slow (or refused), and no id has more.
+        if value.isascii() and value.isdigit() and len(value) <= 19 and 1 <= (number := int(value)) <= MAX_ID:
+            ids.append(number)
+    return ids
 
 
 class RejectForm(forms.Form):

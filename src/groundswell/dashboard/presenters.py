@@ -99,6 +99,6 @@ def audit_line(entry) -> AuditLine:
         actor = _("Someone")
     words = str(VERB_WORDS.get(entry.verb, entry.verb))
     data = entry.data or {}
-    fields = data.get("fields") or sorted((data.get("changes") or {}).keys())
+    fields = data.get("fields") or data.get("changed_fields") or []
     reason = entry.message if entry.verb == "actions.action.rejected" else ""
     return AuditLine(entry.created_at, actor, words, [_label(field) for field in fields], reason)

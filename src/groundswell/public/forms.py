@@ -16,6 +16,8 @@ from groundswell.core.privacy import distance_m
 
 # A typed point may lie this far from the named city's centre (large cities and their suburbs).
 MAX_POINT_DISTANCE_KM = 60
+# A typed point for an unknown town must lie this close to some known city of the chosen country.
+MAX_UNKNOWN_PLACE_KM = 250
 # A namesake this many times more populous than the next is taken without asking.
 DOMINANT_FACTOR = 10
 
@@ -201,8 +203,32 @@ class ActionForm(forms.Form):
                     return data
             zone = place.timezone
         else:
-            nearest = geocoding.nearest_place(*point)
-            zone = nearest.timezone if nearest else "UTC"
+            # A point for a town we don't know takes the time zone of the nearest known city of its country.
+            nearest = geocoding.nearest_place(*point, country=country)
+            if (
+                nearest is None
+                or distance_m(nearest.latitude, nearest.longitude, *point) > MAX_UNKNOWN_PLACE_KM * 1000
+            ):
+                self.add_error(
+                    "latitude",
+                    _("That point does not look like it is in %(country)s. Check the coordinates or country.")
+                    % {"country": countries.name(country)},
+                )
+                return data
+            zone = nearest.timezone
+        for field in ("starts_local", "ends_local"):
+            # Far-off years would overflow time-zone arithmetic; the window check needs only a rough bound.
+            if abs(data[field].year - self.campaign.start_date.year) > 1:
+                self.add_error(
+                    field,
+                    _("The campaign runs from %(start)s to %(end)s: choose a date in that window.")
+                    % {
+                        "start": self.campaign.start_date.isoformat(),
+                        "end": self.campaign.end_date.isoformat(),
+                    },
+                )
+        if self.errors:
+            return data
         starts_at = _to_aware(data["starts_local"], zone)
         ends_at = _to_aware(data["ends_local"], zone)
         for field, value in (("starts_local", starts_at), ("ends_local", ends_at)):

@@ -180,6 +180,7 @@ def _create_campaign(today: dt.date) -> Campaign:
     title, body, demands = CALL["en"]
     campaign = campaign_create(
         actor=None,
+        system=True,
         slug=DEMO_SLUG,
         name="Clean Water Weeks",
         start_date=start,

@@ -1,7 +1,16 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from groundswell.core.privacy import client_key
 from groundswell.core.ratelimit import rate_limit_count, rate_limit_hit
@@ -34,3 +43,20 @@ class RateLimitedLoginView(auth_views.LoginView):
     def form_invalid(self, form):
         rate_limit_hit(scope="login-failed", key=client_key(self.request), window_s=WINDOW_S)
         return super().form_invalid(form)
+
+
+@never_cache
+def admin_login(request):
+    """``/admin/login/``: Django's admin has its own login form, which is not rate-limited, so the admin sends
+    everyone to the dashboard's login instead (keeping ``?next=``). It never checks a password itself."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        # Logged in without the admin's rights: the login would only send them back here, round and round.
+        raise PermissionDenied
+    return redirect(f"{reverse('dashboard:login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")

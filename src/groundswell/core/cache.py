@@ -1,0 +1,71 @@
+"""The cache when there is no Redis: Django's file-based cache in the data folder, which every process of one
+machine shares (gunicorn's workers, the task worker), so a rate limit counts the same for all of them.
+
+Django's ``FileBasedCache`` implements ``add`` and ``incr`` as a read followed by a write, and its ``incr``
+rewrites the entry with the default timeout. For rate limits that would lose hits when two workers count at
+once, and would let a window's counter expire early. Here both take a lock file shared by every process, and
+``incr`` keeps the entry's expiry. When the folder holds more than ``MAX_ENTRIES`` entries, expired ones go
+first; live ones are dropped at random (Django's way) only if that is not enough.
+"""
+
+import os
+import pickle
+import random
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.files import locks
+
+
+class SharedFileCache(FileBasedCache):
+    @contextmanager
+    def _counter_lock(self) -> Iterator[None]:
+        self._createdir()
+        with open(os.path.join(self._dir, "counters.lock"), "ab") as handle:
+            locks.lock(handle, locks.LOCK_EX)
+            try:
+                yield
+            finally:
+                locks.unlock(handle)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        with self._counter_lock():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._counter_lock():
+            try:
+                # What Django's own get() reads: our files, in a folder only this user may open.
+                with open(self._key_to_file(key, version), "rb") as handle:
+                    expiry = pickle.load(handle)  # noqa: S301
+                    value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
+            except (FileNotFoundError, EOFError):
+                expiry, value = 0, None
+            now = time.time()
+            if value is None or (expiry is not None and expiry < now):
+                raise ValueError(f"Key '{key}' not found")
+            new_value = value + delta
+            # Django turns a timeout back into an expiry by adding the current time: the same instant again.
+            self.set(key, new_value, None if expiry is None else max(expiry - now, 0.001), version)
+            return new_value
+
+    def _cull(self) -> None:
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
+            return
+        live = [name for name in files if not self._expired_file(name)]
+        if len(live) >= self._max_entries:
+            for name in random.sample(live, len(live) // max(self._cull_frequency, 1)):
+                self._delete(name)
+
+    def _expired_file(self, name: str) -> bool:
+        """Whether the entry in file ``name`` has expired; an expired (or vanished) one is deleted."""
+        try:
+            with open(name, "rb") as handle:
+                return self._is_expired(handle)
+        except FileNotFoundError:
+            return True

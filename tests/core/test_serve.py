@@ -1,0 +1,87 @@
+"""``groundswell serve`` for real: gunicorn and the task worker start, answer, log no secrets, and stop."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = free_port()
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))
+        },
+        "DJANGO_SETTINGS_MODULE": "groundswell.settings",
+        "GROUNDSWELL_DATA_DIR": str(tmp_path),
+        "GROUNDSWELL_STATIC_MANIFEST": "0",
+    }
+    subprocess.run([sys.executable, "-m", "groundswell", "migrate", "-v0"], env=env, check=True, timeout=120)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "groundswell",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310 -- loopback
+                assert response.status == 200
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("groundswell serve did not answer on /healthz:\n" + process.stdout.read())
+            time.sleep(0.2)
+    yield base, process
+    if process.poll() is None:
+        process.kill()
+
+
+def children_of(pid: int) -> list[int]:
+    result = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in result.stdout.split()]
+
+
+def test_serve_runs_web_and_worker_answers_and_stops_on_interrupt(served):
+    base, process = served
+    kids = children_of(process.pid)
+    assert len(kids) == 2  # gunicorn and the task worker
+    try:
+        urllib.request.urlopen(f"{base}/o/very-secret-token-123/", timeout=5)  # noqa: S310 -- loopback
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "Stopped." in output
+    assert "/o/<secret>/" in output
+    assert "very-secret-token-123" not in output
+    for pid in kids:
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "zombie" in status.read_text().lower()
