@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from groundswell.accounts.models import CampaignRole
 from groundswell.accounts.services import role_grant, role_revoke, staff_user_create
 from groundswell.core.models import AuditEntry
-from tests.factories import CampaignFactory, UserFactory, grant
+from tests.factories import CampaignFactory, UserFactory, actor, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +15,7 @@ REFUSED = ["moderator", "translator", "plain staff", "coordinator elsewhere"]
 ALLOWED = ["coordinator", "superuser"]
 
 
-def actor_for(kind: str, campaign):
-    if kind == "superuser":
-        return UserFactory(is_superuser=True)
-    user = UserFactory()
-    if kind == "coordinator elsewhere":
-        grant(user, CampaignFactory(), "coordinator")
-    elif kind != "plain staff":
-        grant(user, campaign, kind)
-    return user
+actor_for = actor
 
 
 def all_roles() -> list[tuple]:

@@ -8,22 +8,14 @@ from django.core.exceptions import PermissionDenied
 from groundswell.actions.models import Action
 from groundswell.actions.services import action_approve, action_bulk_approve, action_reject
 from groundswell.core.models import AuditEntry
-from tests.factories import ActionFactory, CampaignFactory, UserFactory, grant
+from tests.factories import ActionFactory, CampaignFactory, actor
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = ["translator", "moderator elsewhere", "plain staff", "anonymous"]
 
 
-def actor_for(kind: str, campaign):
-    if kind == "anonymous":
-        return AnonymousUser()
-    user = UserFactory()
-    if kind == "moderator elsewhere":
-        grant(user, CampaignFactory(), "moderator")
-    elif kind != "plain staff":
-        grant(user, campaign, kind)
-    return user
+actor_for = actor
 
 
 def pending_action(**fields) -> Action:

@@ -9,22 +9,12 @@ from django.core.exceptions import PermissionDenied
 from groundswell.campaigns.models import CallTranslation, Campaign, DayOfAction
 from groundswell.campaigns.services import call_translation_save, campaign_update
 from groundswell.core.models import AuditEntry
-from tests.factories import CampaignFactory, UserFactory, grant
+from tests.factories import CampaignFactory, actor
 
 pytestmark = pytest.mark.django_db
 
 
-def actor_for(kind: str, campaign):
-    if kind == "superuser":
-        return UserFactory(is_superuser=True)
-    user = UserFactory()
-    if kind == "coordinator elsewhere":
-        grant(user, CampaignFactory(), "coordinator")
-    elif kind == "translator of Arabic only":
-        grant(user, campaign, "translator", languages=["ar"])
-    elif kind != "plain staff":
-        grant(user, campaign, kind)
-    return user
+actor_for = actor
 
 
 def all_translations() -> list[tuple]:

@@ -134,3 +134,25 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
 def grant(user, campaign, role: str, languages=None) -> CampaignRole:
     return CampaignRole.objects.create(user=user, campaign=campaign, role=role, languages=languages or [])
+
+
+def actor(kind: str, campaign):
+    """A user described in words, for permission tests.
+
+    "superuser", "anonymous", "plain staff" (no role anywhere), "<role>" (that role in ``campaign``),
+    "<role> elsewhere" (that role in another campaign), "translator of Arabic only".
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    if kind == "anonymous":
+        return AnonymousUser()
+    if kind == "superuser":
+        return UserFactory(is_superuser=True)
+    user = UserFactory()
+    if kind.endswith(" elsewhere"):
+        grant(user, CampaignFactory(), kind.removesuffix(" elsewhere"))
+    elif kind == "translator of Arabic only":
+        grant(user, campaign, "translator", languages=["ar"])
+    elif kind != "plain staff":
+        grant(user, campaign, kind)
+    return user
