@@ -84,6 +84,7 @@ class Action(models.Model):
             models.Index(fields=["campaign", "status", "country", "starts_at"]),
             models.Index(fields=["campaign", "status", "local_date"]),
             models.Index(fields=["campaign", "city", "local_date"]),
+            models.Index(fields=["campaign", "updated_at"]),
         ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")

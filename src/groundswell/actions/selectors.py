@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 import difflib
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django_countries import countries
 
@@ -20,6 +20,14 @@ def action_public_list(*, campaign):
         )
         .select_related("campaign", "host_organization")
     )
+
+
+def action_data_version(*, campaign) -> str:
+    """Changes whenever any action of the campaign changes (written, approved, cancelled, deleted): the
+    ETag and cache key of everything derived from the campaign's actions."""
+    latest = Action.objects.filter(campaign=campaign).aggregate(latest=Max("updated_at"), count=Count("id"))
+    stamp = latest["latest"].timestamp() if latest["latest"] else 0
+    return f"{campaign.pk}-{latest['count']}-{stamp:.6f}"
 
 
 def action_public_get(*, campaign, pk: int) -> Action | None:

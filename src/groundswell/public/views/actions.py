@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
 
 from groundswell.actions.models import Action
-from groundswell.actions.selectors import action_public_get, action_public_list
+from groundswell.actions.selectors import action_public_list
 from groundswell.actions.services import action_submit
 from groundswell.campaigns.selectors import campaign_get_public
 from groundswell.core.mail import absolute_url
@@ -49,15 +49,6 @@ def action_list(request, slug):
             "types": Action.Type.choices,
         },
     )
-
-
-@require_GET
-def action_detail(request, slug, pk):
-    campaign = campaign_get_public(slug=slug)
-    action = action_public_get(campaign=campaign, pk=pk)
-    if action is None:
-        raise Http404("No such action")
-    return render(request, "public/action_detail.html", {"campaign": campaign, "action": action})
 
 
 @require_http_methods(["GET", "POST"])
