@@ -48,24 +48,6 @@ def test_action_page_hides_exact_point_and_venue(client, precision):
     assert (action.public_latitude, action.public_longitude) != (action.latitude, action.longitude)
 
 
-def test_action_list_query_count_does_not_grow(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def count(n):
-        campaign = CampaignFactory()
-        organization = OrganizationFactory()
-        for _ in range(n):
-            ActionFactory(campaign=campaign, host_organization=organization)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("public:action_list", kwargs={"slug": campaign.slug}))
-        assert response.status_code == 200
-        assert len(response.context["page_obj"]) == n
-        return len(captured)
-
-    assert count(1) == count(3)
-
-
 def test_action_detail_query_count_is_small(client, django_assert_max_num_queries):
     action = ActionFactory(host_organization=OrganizationFactory())
     with django_assert_max_num_queries(4):
