@@ -70,8 +70,12 @@ def children_of(pid: int) -> list[int]:
 
 def test_serve_runs_web_and_worker_answers_and_stops_on_interrupt(served):
     base, process = served
-    kids = children_of(process.pid)
-    assert len(kids) == 2  # gunicorn and the task worker
+    deadline = time.monotonic() + 15
+    while len(kids := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if len(kids) != 2:  # gunicorn and the task worker
+        process.kill()
+        pytest.fail(f"expected gunicorn and the worker, found {kids}:\n{process.communicate()[0]}")
     try:
         urllib.request.urlopen(f"{base}/o/very-secret-token-123/", timeout=5)  # noqa: S310 -- loopback
     except urllib.error.HTTPError as error:
