@@ -31,7 +31,9 @@ def test_templates_have_no_inline_scripts_styles_or_handlers():
         if "/email/" in str(template):
             continue
         text = template.read_text()
-        for pattern in [r"<script(?![^>]*\bsrc=)[^>]*>", r"<style", r"\sstyle=", r"\son[a-z]+="]:
+        # A JSON-LD data block is not a script: browsers never run it.
+        inline_script = r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))[^>]*>'
+        for pattern in [inline_script, r"<style", r"\sstyle=", r"\son[a-z]+="]:
             if re.search(pattern, text):
                 offenders.append(f"{template.relative_to(SRC)}: {pattern}")
     assert offenders == []

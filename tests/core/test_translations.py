@@ -37,3 +37,11 @@ def test_pages_are_translated(client, language, expected):
     html = client.get(f"/c/{campaign.slug}/?lang={language}").content.decode()
     assert expected in html
     assert "Register an action" not in html
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "de", "ar"])
+def test_plural_entries_have_every_form_the_language_needs(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    forms = int(catalogue.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    short = [e.msgid for e in catalogue if e.msgid_plural and len(e.msgstr_plural) != forms]
+    assert short == []
