@@ -321,7 +321,8 @@ def test_exact_place_shows_venue_and_point_but_never_the_email(client):
     assert "Market square stage" in page and "Market square stage" in poster
     (map_attributes,) = parse(page).map_attributes
     assert (map_attributes["data-lat"], map_attributes["data-lon"]) == ("35.690123", "139.700456")
-    assert map_attributes["data-zoom"] == "13"
+    # Our basemap has no streets: the region around the point, unless the operator configured tiles.
+    assert map_attributes["data-zoom"] == "6"
     for body in (page, poster, client.get(urls(action)["action_qr"]).content.decode()):
         assert "hidden.example.net" not in body
 
@@ -411,3 +412,11 @@ def test_local_times_follow_the_actions_zone_across_daylight_saving(client):
     )
     data = json_ld_of(client.get(urls(action)["action"]).content.decode())
     assert data["startDate"] == "2026-11-01T01:30:00-05:00"
+
+
+def test_small_map_zooms_in_close_only_with_an_operators_tiles(client, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    action = tokyo_action()
+    (map_attributes,) = parse(client.get(urls(action)["action"]).content.decode()).map_attributes
+    assert map_attributes["data-zoom"] == "13"
+    assert map_attributes["data-tile-url"] == "https://tiles.example.org/{z}/{x}/{y}.png"

@@ -11,6 +11,7 @@ import json
 from zoneinfo import ZoneInfo
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,6 +38,9 @@ POSTER_DESCRIPTION_CHARS = 320
 # Zoom of the small map, by precision: the street for an exact place, the neighbourhood for
 # "about 1 km" (with a 1 km circle around the public point), the town for "city".
 MAP_ZOOM = {Action.Precision.EXACT: 13, Action.Precision.ABOUT_1KM: 12, Action.Precision.CITY: 10}
+# Our own basemap has only countries and coasts: closer than this it is an empty box, so without an
+# operator's tiles the small map shows the region around the point instead.
+BASEMAP_ZOOM = 6
 
 SCHEMA = "https://schema.org/"
 # Like Django's json_script: nothing in the data can close the <script> element or start markup.
@@ -187,7 +191,7 @@ def action_detail(request, slug, pk):
                 )
             ),
             "shows_map": action.action_type != Action.Type.ONLINE,
-            "map_zoom": MAP_ZOOM.get(action.location_precision, 10),
+            "map_zoom": MAP_ZOOM[action.location_precision] if settings.MAP_TILE_URL else BASEMAP_ZOOM,
         }
     )
     return render(request, "public/action_detail.html", context)
