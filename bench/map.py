@@ -18,7 +18,7 @@ through Django's test client (the whole middleware stack, no network), and final
   ready ms          navigation start until map.js has drawn the first clusters (its data-ready-ms), with the
                     server's cache emptied first ("cold") and then the median of --runs with it warm
   data ms           when the data.json response had fully arrived (Resource Timing), same runs
-  index ms          parsing the columns and building the supercluster index (map.js's performance marks)
+  index ms          parsing the columns and building the supercluster index (map-data.js's performance marks)
 
 The baseline, computed in the same run from the same rows: one GeoJSON Feature per action with the same
 fields (id, type, day, cancelled) and the same rounding, as a FeatureCollection, raw and gzipped.

@@ -38,9 +38,11 @@ def mailbox(mail_server, settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    """Every test starts with empty caches: the pages' and the rate limits' (an alias of their own)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "ratelimit"):
+        caches[alias].clear()
     yield
 
 

@@ -15,9 +15,10 @@ from groundswell.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 -- tests only
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-# The default cache (files shared by processes, see groundswell/core/cache.py), not local memory, so tests
-# run what production without Redis runs; in a folder of this run's own, so a `make run` sharing the data
-# folder or another test run at the same time never clears or counts into it.
+# The default caches (files shared by processes, see groundswell/core/cache.py), not local memory, so tests
+# run what production without Redis runs; in folders of this run's own, so a `make run` sharing the data
+# folder or another test run at the same time never clears or counts into them.
 CACHES = {
-    "default": {**CACHES["default"], "LOCATION": tempfile.mkdtemp(prefix="groundswell-test-cache-")}  # noqa: F405
+    alias: {**CACHES[alias], "LOCATION": tempfile.mkdtemp(prefix=f"groundswell-test-{alias}-")}  # noqa: F405
+    for alias in ("default", "ratelimit")
 }

@@ -128,7 +128,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "groundswell",
             "OPTIONS": {"IGNORE_EXCEPTIONS": False},
-        }
+        },
+        # Rate limits have an alias of their own, so no cache entry anyone can cause (a page, a fragment)
+        # shares a namespace or a size limit with them. In Redis that is the same server: Redis drops keys
+        # only under its maxmemory policy, never because another key was written.
+        "ratelimit": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "groundswell-ratelimit",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+        },
     }
 else:
     # Files in the data folder, shared by every process of this machine: a per-process memory cache would
@@ -140,7 +149,16 @@ else:
             "KEY_PREFIX": "groundswell",
             # Every write lists the folder (Django's culling), so keep it to a few thousand entries.
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Rate-limit counters in a folder of their own: a full page cache culls its entries at random, and
+        # must never take a counter with them (anonymous visitors could then reset their own limits).
+        # Counters are small and short-lived; expired ones are culled first.
+        "ratelimit": {
+            "BACKEND": "groundswell.core.cache.SharedFileCache",
+            "LOCATION": str(DATA_DIR / "ratelimit"),
+            "KEY_PREFIX": "groundswell",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        },
     }
 
 TASKS = {
@@ -278,3 +296,6 @@ SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "2
 SUBMISSIONS_PER_EMAIL_PER_DAY = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_EMAIL_PER_DAY", "10"))
 # Failed dashboard logins per client address per 15 minutes before login is refused for a while.
 LOGIN_FAILURES_PER_15_MIN = int(os.environ.get("GROUNDSWELL_LOGIN_FAILURES_PER_15_MIN", "10"))
+# Map data built rather than served from the cache (text searches, new filter combinations), per client
+# address per minute: beyond it, 429. Building a large campaign's data takes the better part of a second.
+MAP_BUILDS_PER_MINUTE = int(os.environ.get("GROUNDSWELL_MAP_BUILDS_PER_MINUTE", "60"))

@@ -3,8 +3,20 @@ import datetime as dt
 import pytest
 
 from groundswell.actions.models import Action
-from groundswell.actions.selectors import action_public_list, duplicate_hints, moderation_queue
-from tests.factories import ActionFactory, CampaignFactory
+from groundswell.actions.selectors import (
+    action_data_version,
+    action_public_list,
+    duplicate_hints,
+    moderation_queue,
+)
+from groundswell.actions.services import (
+    action_approve,
+    action_cancel_by_organizer,
+    action_submit,
+    action_update_by_organizer,
+)
+from tests.actions.test_services import action_input
+from tests.factories import ActionFactory, CampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +60,51 @@ def test_moderation_queue_filters():
     assert list(moderation_queue(campaign=campaign, action_type="rally")) == [fr]
     assert list(moderation_queue(campaign=campaign, q="lake")) == [de]
     assert list(moderation_queue(campaign=campaign, day=de.local_date)) == [de, fr]
+
+
+# --- the public data version ------------------------------------------------------------------------------
+
+
+def _submit(campaign):
+    return action_submit(campaign=campaign, data=action_input(campaign))[0]
+
+
+def test_data_version_ignores_a_new_pending_submission():
+    """A submission waits for moderation: the public's ETags must not tell that it arrived."""
+    campaign = CampaignFactory()
+    ActionFactory(campaign=campaign)
+    before = action_data_version(campaign=campaign)
+    _submit(campaign)
+    ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None)
+    ActionFactory(campaign=campaign, status=Action.Status.REJECTED, approved_at=None)
+    assert action_data_version(campaign=campaign) == before
+
+
+def test_data_version_changes_when_an_action_is_approved():
+    campaign = CampaignFactory()
+    ActionFactory(campaign=campaign)
+    pending = _submit(campaign)
+    before = action_data_version(campaign=campaign)
+    action_approve(actor=UserFactory(is_superuser=True), action=pending)
+    assert action_data_version(campaign=campaign) != before
+
+
+def test_data_version_changes_when_a_public_action_is_cancelled():
+    campaign = CampaignFactory()
+    action = ActionFactory(campaign=campaign)
+    ActionFactory(campaign=campaign)
+    before = action_data_version(campaign=campaign)
+    action_cancel_by_organizer(action=action)
+    assert action_data_version(campaign=campaign) != before
+
+
+def test_data_version_changes_when_an_edit_sends_a_public_action_back_to_moderation():
+    campaign = CampaignFactory()
+    action = _submit(campaign)
+    action_approve(actor=UserFactory(is_superuser=True), action=action)
+    newer = ActionFactory(campaign=campaign)  # the newest change is another action's
+    assert newer.updated_at > Action.objects.get(pk=action.pk).updated_at
+    before = action_data_version(campaign=campaign)
+    action_update_by_organizer(action=action, data=action_input(campaign, title="Changed after approval"))
+    assert Action.objects.get(pk=action.pk).status == Action.Status.PENDING
+    assert action_data_version(campaign=campaign) != before

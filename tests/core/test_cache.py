@@ -1,15 +1,19 @@
 """The default cache without Redis: files in the data folder that every process of the machine shares, so
 gunicorn's workers count one rate limit together instead of one each."""
 
+import json
 import os
 import pickle
+import random
 import subprocess
 import sys
 import time
 
 import pytest
+from django.core.cache import caches
 
 from groundswell.core.cache import SharedFileCache
+from groundswell.core.ratelimit import rate_limit_count, rate_limit_hit
 
 # Run by separate interpreters with the real settings: count `hits` hits (after waiting until `start`, so that
 # processes started together count at the same moment) and print the backend and the last count.
@@ -23,7 +27,7 @@ hits, start = int(sys.argv[1]), float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 for _ in range(hits):
     count = rate_limit_hit(scope="test", key="shared", window_s=10**8)
-print(settings.CACHES["default"]["BACKEND"], count if hits else 0)
+print(settings.CACHES["ratelimit"]["BACKEND"], count if hits else 0)
 """
 
 
@@ -63,7 +67,7 @@ def test_two_processes_see_the_same_counter(tmp_path):
 
     assert first == ["groundswell.core.cache.SharedFileCache", "1"]
     assert second == ["groundswell.core.cache.SharedFileCache", "2"]
-    assert (tmp_path / "cache").is_dir()
+    assert (tmp_path / "ratelimit").is_dir()
 
 
 def test_processes_counting_at_once_lose_no_hit(tmp_path):
@@ -79,6 +83,61 @@ def test_redis_url_still_selects_redis(tmp_path):
     assert _result(_start(tmp_path, hits=0, REDIS_URL="redis://127.0.0.1:6379/15"))[0] == (
         "django_redis.cache.RedisCache"
     )
+
+
+# Run with the real settings: the cache aliases as JSON.
+SHOW_CACHES = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps(settings.CACHES))
+"""
+
+
+def _caches(data_dir, **extra) -> dict:
+    result = subprocess.run(  # noqa: S603 -- our own interpreter and code
+        [sys.executable, "-c", SHOW_CACHES], env=_env(data_dir, **extra), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_rate_limits_have_a_cache_of_their_own(tmp_path):
+    """Anything a visitor can make us cache must not share a size limit with the rate-limit counters."""
+    files = _caches(tmp_path)
+    assert files["ratelimit"]["BACKEND"] == "groundswell.core.cache.SharedFileCache"
+    assert files["ratelimit"]["LOCATION"] == str(tmp_path / "ratelimit") != files["default"]["LOCATION"]
+    assert files["ratelimit"]["OPTIONS"]["MAX_ENTRIES"] >= files["default"]["OPTIONS"]["MAX_ENTRIES"]
+
+    redis = _caches(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    # The same Redis server (it evicts only under its maxmemory policy), under another prefix.
+    assert redis["ratelimit"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert redis["ratelimit"]["LOCATION"] == redis["default"]["LOCATION"] == "redis://127.0.0.1:6379/15"
+    assert redis["ratelimit"]["KEY_PREFIX"] != redis["default"]["KEY_PREFIX"]
+
+
+def test_filling_the_page_cache_evicts_no_rate_limit_counter(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "groundswell.core.cache.SharedFileCache",
+            "LOCATION": str(tmp_path / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        },
+        "ratelimit": {
+            "BACKEND": "groundswell.core.cache.SharedFileCache",
+            "LOCATION": str(tmp_path / "ratelimit"),
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        },
+    }
+    for _ in range(3):
+        rate_limit_hit(scope="test", key="client", window_s=3600)
+    random.seed(0)  # culling picks live entries at random
+    for number in range(100):  # a flood of distinct searches, each cached
+        caches["default"].set(f"page-{number}", "x" * 100, timeout=3600)
+
+    assert len(caches["default"]._list_cache_files()) <= 10  # it was culled
+    assert rate_limit_count(scope="test", key="client", window_s=3600) == 3
 
 
 @pytest.fixture

@@ -29,14 +29,12 @@ def redis_cache(settings):
             pytest.fail(message + " (required by GROUNDSWELL_REQUIRE_REDIS)")
         pytest.skip(message + ": Redis checks skipped.")
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "gs-test",
-        }
+        alias: {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+        for alias, prefix in (("default", "gs-test"), ("ratelimit", "gs-test-ratelimit"))
     }
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["ratelimit"]
     cache.clear()
     yield cache
     cache.clear()
@@ -46,4 +44,5 @@ def test_rate_limit_counts_in_redis(redis_cache):
     results = [rate_limit_exceeded(scope="t", key="client-a", limit=3) for _ in range(5)]
     assert results == [False, False, False, True, True]
     assert rate_limit_exceeded(scope="t", key="client-b", limit=3) is False
-    assert any(b"rl:t:client-a" in key for key in redis_cache.client.get_client().keys("*"))
+    keys = redis_cache.client.get_client().keys("*")
+    assert any(b"gs-test-ratelimit:1:rl:t:client-a" in key for key in keys)

@@ -25,6 +25,9 @@ def served(tmp_path):
         "DJANGO_SETTINGS_MODULE": "groundswell.settings",
         "GROUNDSWELL_DATA_DIR": str(tmp_path),
         "GROUNDSWELL_STATIC_MANIFEST": "0",
+        # The worker needs the database backend; tests/settings.py puts "immediate" in this process's
+        # environment, with which db_worker exits at once and the test raced against it.
+        "GROUNDSWELL_TASKS": "database",
     }
     subprocess.run([sys.executable, "-m", "groundswell", "migrate", "-v0"], env=env, check=True, timeout=120)
     process = subprocess.Popen(

@@ -190,3 +190,32 @@ def test_htmx_request_gets_the_results(client, campaign, world):
     response = client.get(list_url(campaign, "type=vigil"), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert 'id="action-results"' in response.content.decode()
+
+
+def test_text_filter_finds_the_host_organization_by_name(client, campaign, world):
+    hosted = ActionFactory(
+        campaign=campaign,
+        title="Evening walk",
+        host_name="",
+        host_organization=OrganizationFactory(name="Blue Heron Collective"),
+    )
+    response = client.get(list_url(campaign, "q=heron"))
+    assert titles(response) == {"Evening walk"}
+    # The same filter drives the map's data and the calendar.
+    map_data = client.get(reverse("public:map_data", kwargs={"slug": campaign.slug}) + "?q=heron").json()
+    assert map_data["n"] == 1 and map_data["id"] == [hosted.pk]
+    calendar = client.get(
+        reverse("public:calendar", kwargs={"slug": campaign.slug}) + f"?q=heron&day={hosted.local_date}"
+    )
+    assert "Evening walk" in calendar.content.decode() and "Berlin vigil" not in calendar.content.decode()
+
+
+def test_text_filter_by_host_costs_no_extra_query(client, campaign, world, django_assert_num_queries):
+    ActionFactory(campaign=campaign, host_organization=OrganizationFactory(name="Blue Heron Collective"))
+    client.get(list_url(campaign, "q=water"))  # fills the caches the page uses
+    with CaptureQueriesContext(connection) as without_text:
+        client.get(list_url(campaign, "type=info_stand"))
+    with CaptureQueriesContext(connection) as with_text:
+        response = client.get(list_url(campaign, "q=heron"))
+    assert len(titles(response)) == 1
+    assert len(with_text) == len(without_text)

@@ -15,6 +15,8 @@
  * API (global, no inline script needed):
  *
  *   Groundswell.addBasemap(map[, url]) -> Promise<L.Layer>
+ *   Groundswell.addBasemaps(map)    for a map that zooms in far: the tiles, or the coarse country shapes
+ *                                   and, from zoom 5 on, the finer ones of data-basemap-detail-url
  *
  * Markup contract, read from the map's container element:
  *
@@ -46,6 +48,7 @@
   var L = window.L;
   var Groundswell = (window.Groundswell = window.Groundswell || {});
   var cache = {};
+  var DETAIL_ZOOM = 5; // from this zoom on, addBasemaps draws the finer country shapes
 
   /* Fetch and prepare a world-atlas file once per URL. Resolves to
    * {features: [...GeoJSON features, unwrapped], west: minLon, east: maxLon}. */
@@ -337,6 +340,41 @@
         throw error;
       }
     );
+  };
+
+  /* The country shapes: the coarse file (110m, ~100 KB, drawn in a few milliseconds) first, the finer one
+   * (50m, 7x larger: drawing it takes the main thread for most of a second on a slow machine, and again on
+   * every zoom) only once someone zooms in far enough to see the difference. */
+  Groundswell.addBasemaps = function (map) {
+    var detailUrl = map.getContainer().getAttribute("data-basemap-detail-url");
+    var coarse = null;
+    var detail = null;
+    var detailRequested = false;
+    function report(error) {
+      if (window.console) window.console.error(error);
+    }
+    function choose() {
+      var wantDetail = detailUrl && map.getZoom() >= DETAIL_ZOOM;
+      if (wantDetail && !detailRequested) {
+        detailRequested = true;
+        Groundswell.addBasemap(map, detailUrl).then(function (layer) {
+          detail = layer;
+          choose();
+        }, report);
+      }
+      var showDetail = wantDetail && detail;
+      if (detail && !showDetail && map.hasLayer(detail)) map.removeLayer(detail);
+      if (coarse && showDetail && map.hasLayer(coarse)) map.removeLayer(coarse);
+      if (coarse && !showDetail && !map.hasLayer(coarse)) map.addLayer(coarse);
+      if (showDetail && !map.hasLayer(detail)) map.addLayer(detail);
+    }
+    var first = Groundswell.addBasemap(map);
+    if (map.getContainer().getAttribute("data-tile-url")) return;
+    first.then(function (layer) {
+      coarse = layer;
+      choose();
+    }, report);
+    map.on("zoomend", choose);
   };
 
   // Exposed for tests and for other maps that want the same geometry fix.

@@ -4,7 +4,8 @@
  * a tile server).
  *
  * Format: a classic script (ES5 syntax, no modules), loaded with `defer` after Leaflet,
- * topojson-client, supercluster and basemap.js. Nothing inline, so it works under a strict CSP.
+ * topojson-client, supercluster, basemap.js and map-data.js (which fetches, decodes and clusters the
+ * data, see there for its format). Nothing inline, so it works under a strict CSP.
  *
  * Markup contract (public/map.html):
  *
@@ -22,17 +23,13 @@
  *        data-label-loading="Loading…" data-label-error="Could not load. Please try again."
  *        data-label-more="Some actions at this place are not shown: see the list."></div>
  *
- * Data (map/data.json, see groundswell.actions.map_data): parallel columns
- *   {n, label, types: [codes], days: [dates], id: [first id, then differences], lat, lon,
- *    type: [index into types], day: [index into days], cancelled: [positions]}
- *
  * Behaviour: clusters show their counts; activating one (click, or Enter/Space when focused) zooms
  * in, or, when its actions share one place even at the largest zoom ("city" precision puts many on
  * the city's centre), spreads up to 60 of them on a circle or spiral. Activating an action fetches
  * its popup fragment (title, local time with zone, city, link) from the server; from the keyboard the
- * focus moves to the popup's link, and Escape brings it back to the marker. Changing or submitting the filter form refetches the data with the form's query,
- * redraws, and puts the query in the page's URL (history.replaceState) so the filtered map can be
- * shared. After each render the map element carries data-state="ready", data-shown="<n>" and
+ * focus moves to the popup's link, and Escape brings it back to the marker. Changing or submitting
+ * the filter form refetches the data with the form's query, redraws, and puts the query in the page's
+ * URL (history.replaceState) so the filtered map can be shared. After each render the map element carries data-state="ready", data-shown="<n>" and
  * data-rendered="<number of renders>"; after the first one also data-ready="true" and
  * data-ready-ms (milliseconds since navigation start, for bench/map.py).
  */
@@ -41,8 +38,8 @@
 
   var L = window.L;
   var Groundswell = (window.Groundswell = window.Groundswell || {});
+  var mapData = Groundswell.mapData;
   var BASEMAP_MAX_ZOOM = 12; // country shapes only: closer than this shows nothing more
-  var DETAIL_ZOOM = 5; // from this zoom on, the finer country shapes
   var SPIDER_LIMIT = 60; // actions spread around one place at most
   var KEY_ENTER = 13;
   var KEY_SPACE = 32;
@@ -51,143 +48,10 @@
     return element.getAttribute("data-label-" + name) || fallback;
   }
 
-  /* The query of a form, without empty values, as "a=1&b=2". */
-  function formQuery(form) {
-    var parts = [];
-    var elements = form.elements;
-    for (var i = 0; i < elements.length; i++) {
-      var el = elements[i];
-      if (!el.name || el.disabled) continue;
-      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) continue;
-      if (el.type === "submit" || el.type === "button" || el.type === "reset") continue;
-      var value = (el.value || "").trim();
-      if (value === "") continue;
-      parts.push(encodeURIComponent(el.name) + "=" + encodeURIComponent(value));
-    }
-    return parts.join("&");
-  }
-
-  function withQuery(url, query) {
-    var base = url.split("?")[0];
-    return query ? base + "?" + query : base;
-  }
-
-  function queryParam(query, name) {
-    var parts = query.split("&");
-    for (var i = 0; i < parts.length; i++) {
-      var pair = parts[i].split("=");
-      if (decodeURIComponent(pair[0]) === name) return decodeURIComponent(pair[1] || "");
-    }
-    return "";
-  }
-
-  /* The columns of map/data.json as GeoJSON points for supercluster (properties.i: position). */
-  function toPoints(data) {
-    var n = data.n;
-    var points = new Array(n);
-    var ids = new Array(n);
-    var id = 0;
-    for (var i = 0; i < n; i++) {
-      id += data.id[i];
-      ids[i] = id;
-      points[i] = {
-        type: "Feature",
-        properties: { i: i },
-        geometry: { type: "Point", coordinates: [data.lon[i], data.lat[i]] },
-      };
-    }
-    var cancelled = {};
-    for (var c = 0; c < data.cancelled.length; c++) cancelled[data.cancelled[c]] = true;
-    return { points: points, ids: ids, cancelled: cancelled };
-  }
-
-  /* Pixel offsets for n markers around one place: a circle for a few, an Archimedean spiral for more
-   * (as Leaflet.markercluster does), so neighbours stay about one marker apart. */
-  function spreadOffsets(n) {
-    var offsets = [];
-    var i;
-    if (n <= 8) {
-      var radius = Math.max(26, (22 * n) / (2 * Math.PI));
-      for (i = 0; i < n; i++) {
-        var a = (2 * Math.PI * i) / n - Math.PI / 2;
-        offsets.push(L.point(radius * Math.cos(a), radius * Math.sin(a)));
-      }
-      return offsets;
-    }
-    var legLength = 14;
-    var angle = 0;
-    for (i = 0; i < n; i++) {
-      angle += 22 / legLength + i * 0.0005;
-      offsets.push(L.point(legLength * Math.cos(angle), legLength * Math.sin(angle)));
-      legLength += (2 * Math.PI * 3.2) / angle;
-    }
-    return offsets;
-  }
-
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
-  }
-
-  /* Counts as short as this language writes them: "17.6K" in English, but "17,600" rather than
-   * "17.6 ألف" in Arabic. */
-  function numberFormat() {
-    var lang = document.documentElement.lang || undefined;
-    var compact, plain;
-    try {
-      compact = new window.Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
-      plain = new window.Intl.NumberFormat(lang);
-    } catch (error) {
-      return { format: String };
-    }
-    return {
-      format: function (n) {
-        var a = compact.format(n);
-        var b = plain.format(n);
-        return a.length < b.length ? a : b;
-      },
-    };
-  }
-
-  /* The country shapes: the coarse file (110m, ~100 KB, drawn in a few milliseconds) first, the finer one
-   * (50m, 7x larger: drawing it takes the main thread for most of a second on a slow machine, and again on
-   * every zoom) only once someone zooms in far enough to see the difference. */
-  function basemaps(map, element, tiles) {
-    var detailUrl = element.getAttribute("data-basemap-detail-url");
-    var coarse = null;
-    var detail = null;
-    var detailRequested = false;
-    function report(error) {
-      if (window.console) window.console.error(error);
-    }
-    function choose() {
-      var wantDetail = detailUrl && map.getZoom() >= DETAIL_ZOOM;
-      if (wantDetail && !detailRequested) {
-        detailRequested = true;
-        Groundswell.addBasemap(map, detailUrl).then(function (layer) {
-          detail = layer;
-          choose();
-        }, report);
-      }
-      var showDetail = wantDetail && detail;
-      if (detail && !showDetail && map.hasLayer(detail)) map.removeLayer(detail);
-      if (coarse && showDetail && map.hasLayer(coarse)) map.removeLayer(coarse);
-      if (coarse && !showDetail && !map.hasLayer(coarse)) map.addLayer(coarse);
-      if (showDetail && !map.hasLayer(detail)) map.addLayer(detail);
-    }
-    var first = Groundswell.addBasemap(map);
-    if (tiles) return;
-    first.then(function (layer) {
-      coarse = layer;
-      choose();
-    }, report);
-    map.on("zoomend", choose);
-  }
-
-  /* Named moments in the browser's performance timeline (bench/map.py reads them). */
-  function mark(name) {
-    if (window.performance && window.performance.mark) window.performance.mark(name);
   }
 
   function enhance(element) {
@@ -197,7 +61,7 @@
     var countElement = document.querySelector("[data-map-count]");
     var listLink = document.querySelector("[data-map-list-link]");
     var form = document.querySelector("form[data-filters]");
-    var compact = numberFormat();
+    var compact = mapData.numberFormat();
     var rtl = document.documentElement.dir === "rtl";
     var typeNames = {};
     var legendItems = document.querySelectorAll(".map-legend [data-type]");
@@ -229,14 +93,13 @@
     function startBasemap() {
       if (basemapStarted) return;
       basemapStarted = true;
-      basemaps(map, element, tiles);
+      Groundswell.addBasemaps(map);
     }
     if (tiles) startBasemap();
 
     var markers = L.layerGroup().addTo(map);
     var spider = L.layerGroup().addTo(map);
     var state = { data: null, index: null, ids: [], cancelled: {}, query: null, renders: 0 };
-    var popupCache = {};
     var loading = null; // the AbortController of the data request in flight
 
     function setCount(text) {
@@ -330,12 +193,12 @@
       clearSpread();
       state.spiderZoom = map.getZoom();
       var leaves = state.index.getLeaves(feature.properties.cluster_id, SPIDER_LIMIT);
-      var offsets = spreadOffsets(leaves.length);
+      var offsets = mapData.spreadOffsets(leaves.length);
       var centre = map.latLngToLayerPoint(latlng);
       var first = null;
       L.DomUtil.addClass(element, "gs-map--spread");
       for (var i = 0; i < leaves.length; i++) {
-        var at = map.layerPointToLatLng(centre.add(offsets[i]));
+        var at = map.layerPointToLatLng(centre.add(L.point(offsets[i][0], offsets[i][1])));
         spider.addLayer(L.polyline([latlng, at], { className: "gs-spider-leg", interactive: false, weight: 1 }));
         var marker = pointMarker(leaves[i].properties.i, at, "s" + leaves[i].properties.i, true);
         spider.addLayer(marker);
@@ -389,19 +252,7 @@
       popup.setLatLng(marker.getLatLng()).setContent(popupText(labelOf(element, "loading", "Loading…")));
       popup.openOn(map);
       popup.actionId = id;
-      var request = popupCache[id];
-      if (!request) {
-        request = popupCache[id] = window
-          .fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
-          .then(function (response) {
-            if (!response.ok) throw new Error("popup: HTTP " + response.status);
-            return response.text();
-          });
-        request["catch"](function () {
-          delete popupCache[id];
-        });
-      }
-      request.then(
+      mapData.fetchPopup(url).then(
         function (html) {
           if (popup.actionId !== id) return; // another marker was chosen meanwhile
           // Our own server-rendered fragment: public fields only, every value escaped by Django.
@@ -426,51 +277,27 @@
       markers.clearLayers();
       if (state.spiderZoom !== map.getZoom()) clearSpread();
       var bounds = map.getBounds();
-      var west = bounds.getWest();
-      var east = bounds.getEast();
-      var zoom = Math.round(map.getZoom());
-      var pad = (east - west) * 0.05;
-      var features = state.index.getClusters(
-        [west - pad, Math.max(bounds.getSouth(), -85), east + pad, Math.min(bounds.getNorth(), 85)],
-        zoom
-      );
-      for (var f = 0; f < features.length; f++) {
-        var feature = features[f];
-        var lon = feature.geometry.coordinates[0];
-        var lat = feature.geometry.coordinates[1];
-        // Every copy of the world in view gets the marker (the view may cross the 180° meridian).
-        var first = Math.ceil((west - pad - lon) / 360);
-        var last = Math.floor((east + pad - lon) / 360);
-        for (var k = first; k <= last; k++) {
-          var latlng = L.latLng(lat, lon + 360 * k);
-          markers.addLayer(
-            feature.properties.cluster
-              ? clusterMarker(feature, latlng, "c" + feature.properties.cluster_id + ":" + k)
-              : pointMarker(feature.properties.i, latlng, "p" + feature.properties.i + ":" + k)
-          );
-        }
+      var view = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+      var shown = mapData.clustersInView(state.index, view, Math.round(map.getZoom()));
+      for (var s = 0; s < shown.length; s++) {
+        var feature = shown[s].feature;
+        var latlng = L.latLng(shown[s].lat, shown[s].lon);
+        var k = shown[s].copy;
+        markers.addLayer(
+          feature.properties.cluster
+            ? clusterMarker(feature, latlng, "c" + feature.properties.cluster_id + ":" + k)
+            : pointMarker(feature.properties.i, latlng, "p" + feature.properties.i + ":" + k)
+        );
       }
       state.renders += 1;
       element.setAttribute("data-state", "ready");
       element.setAttribute("data-shown", String(state.data.n));
       element.setAttribute("data-rendered", String(state.renders));
       if (!element.hasAttribute("data-ready")) {
-        mark("gs-map-ready");
+        mapData.mark("gs-map-ready");
         element.setAttribute("data-ready-ms", String(Math.round(window.performance.now())));
         element.setAttribute("data-ready", "true");
       }
-    }
-
-    function fitTo(data) {
-      if (!data.n) return;
-      var south = 90, north = -90, west = 180, east = -180;
-      for (var i = 0; i < data.n; i++) {
-        if (data.lat[i] < south) south = data.lat[i];
-        if (data.lat[i] > north) north = data.lat[i];
-        if (data.lon[i] < west) west = data.lon[i];
-        if (data.lon[i] > east) east = data.lon[i];
-      }
-      map.fitBounds([[south, west], [north, east]], { padding: [30, 30], maxZoom: 8 });
     }
 
     function load(query, fit) {
@@ -480,32 +307,24 @@
       loading = window.AbortController ? new window.AbortController() : null;
       element.setAttribute("data-state", "loading");
       L.DomUtil.addClass(element, "gs-map--loading");
-      return window
-        .fetch(withQuery(dataUrl, query), {
-          credentials: "same-origin",
-          headers: { Accept: "application/json" },
+      return mapData
+        .fetchPoints(dataUrl, query, {
           signal: loading ? loading.signal : undefined,
+          maxZoom: maxZoom,
+          onData: startBasemap, // its drawing waits until the clustering is done
         })
-        .then(function (response) {
-          if (!response.ok) throw new Error("map: HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (data) {
-          mark("gs-map-data");
-          startBasemap(); // its drawing waits until this handler is done
-          var decoded = toPoints(data);
-          var index = new window.Supercluster({ radius: 56, extent: 256, maxZoom: maxZoom, minZoom: 0 });
-          index.load(decoded.points);
-          mark("gs-map-index");
+        .then(function (loaded) {
+          var data = loaded.data;
           state.data = data;
-          state.index = index;
-          state.ids = decoded.ids;
-          state.cancelled = decoded.cancelled;
+          state.index = loaded.index;
+          state.ids = loaded.ids;
+          state.cancelled = loaded.cancelled;
           state.spiderZoom = null;
           L.DomUtil.removeClass(element, "gs-map--loading");
           map.closePopup();
           setCount(data.label);
-          if (fit) fitTo(data);
+          var around = fit && mapData.bounds(data);
+          if (around) map.fitBounds(around, { padding: [30, 30], maxZoom: 8 });
           render();
         })
         ["catch"](function (error) {
@@ -535,17 +354,17 @@
 
     function onFilters(event) {
       if (event.type === "submit") event.preventDefault();
-      var query = formQuery(form);
+      var query = mapData.formQuery(form);
       if (query === state.query) return;
-      var countryChanged = queryParam(query, "country") !== queryParam(state.query || "", "country");
+      var countryChanged = mapData.queryParam(query, "country") !== mapData.queryParam(state.query || "", "country");
       // Keep a language chosen by URL, so the shared link opens in the same language.
-      var lang = queryParam(window.location.search.replace(/^\?/, ""), "lang");
+      var lang = mapData.queryParam(window.location.search.replace(/^\?/, ""), "lang");
       var pageQuery = lang ? (query ? query + "&" : "") + "lang=" + encodeURIComponent(lang) : query;
       if (window.history && window.history.replaceState) {
-        window.history.replaceState(null, "", withQuery(window.location.pathname, pageQuery));
+        window.history.replaceState(null, "", mapData.withQuery(window.location.pathname, pageQuery));
       }
-      if (listLink) listLink.setAttribute("href", withQuery(listLink.getAttribute("href"), query));
-      load(query, countryChanged && queryParam(query, "country") !== "");
+      if (listLink) listLink.setAttribute("href", mapData.withQuery(listLink.getAttribute("href"), query));
+      load(query, countryChanged && mapData.queryParam(query, "country") !== "");
     }
 
     if (form) {
@@ -554,7 +373,7 @@
     }
 
     var initial = dataUrl.indexOf("?") >= 0 ? dataUrl.split("?")[1] : "";
-    load(initial, queryParam(initial, "country") !== "");
+    load(initial, mapData.queryParam(initial, "country") !== "");
     return map;
   }
 
@@ -565,8 +384,10 @@
     for (var i = 0; i < elements.length; i++) enhance(elements[i]);
   }
 
-  if (!L || !window.Supercluster || !Groundswell.addBasemap) {
-    if (window.console) window.console.error("map: load leaflet.js, supercluster.min.js and basemap.js first");
+  if (!L || !window.Supercluster || !Groundswell.addBasemap || !mapData) {
+    if (window.console) {
+      window.console.error("map: load leaflet.js, supercluster.min.js, basemap.js and map-data.js first");
+    }
     return;
   }
   if (document.readyState === "loading") {

@@ -3,6 +3,7 @@ the calendar so that one URL query means the same everywhere and can be shared."
 
 import dataclasses
 import datetime as dt
+import unicodedata
 
 from django.db.models import Q
 from django.http import QueryDict
@@ -11,6 +12,14 @@ from django_countries import countries
 from .models import Action
 
 MAX_TEXT = 100
+
+
+def clean_text(value: str, max_length: int) -> str:
+    """Typed text from a URL, safe to search and to show: control characters dropped (PostgreSQL refuses
+    NUL in a query; none belongs in a search), the ones that are spaces counted as spaces, and runs of
+    spaces collapsed."""
+    kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(kept.split())[:max_length]
 
 
 def _date(value: str) -> dt.date | None:
@@ -43,7 +52,7 @@ class ActionFilters:
             country=country if country and country in countries else "",
             date_from=date_from,
             date_to=date_to,
-            q=" ".join(query.get("q", "").split())[:MAX_TEXT],
+            q=clean_text(query.get("q", ""), MAX_TEXT),
         )
 
     @property
@@ -64,8 +73,12 @@ class ActionFilters:
         if self.date_to:
             actions = actions.filter(local_date__lte=self.date_to)
         if self.q:
+            # The host organization's name costs one join (the action lists load it anyway), only with text.
             actions = actions.filter(
-                Q(title__icontains=self.q) | Q(city__icontains=self.q) | Q(host_name__icontains=self.q)
+                Q(title__icontains=self.q)
+                | Q(city__icontains=self.q)
+                | Q(host_name__icontains=self.q)
+                | Q(host_organization__name__icontains=self.q)
             )
         return actions
 
@@ -81,3 +94,21 @@ class ActionFilters:
 
     def cache_key(self) -> str:
         return "&".join(f"{key}={value}" for key, value in sorted(self.as_query().items()))
+
+    def within(self, start: dt.date, end: dt.date) -> "ActionFilters":
+        """The same filters with their dates bounded by a campaign window ``start``–``end``: what cache keys
+        are built from, so the endless ``from``/``to`` values a URL can hold make a few keys per window
+        instead of one per date. A bound at or beyond its own edge of the window is dropped; one beyond the
+        other edge becomes the day just outside it (nothing there). Actions are registered within their
+        campaign's window, so the same actions match (if a coordinator later shrinks the window, a bound at
+        its edge also takes in the actions left outside it, as no bound does)."""
+        date_from, date_to = self.date_from, self.date_to
+        if date_from and date_from <= start:
+            date_from = None
+        if date_to and date_to >= end:
+            date_to = None
+        if date_from and date_from > end:
+            date_from = end + dt.timedelta(days=1)
+        if date_to and date_to < start:
+            date_to = start - dt.timedelta(days=1)
+        return dataclasses.replace(self, date_from=date_from, date_to=date_to)

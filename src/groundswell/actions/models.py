@@ -84,7 +84,8 @@ class Action(models.Model):
             models.Index(fields=["campaign", "status", "country", "starts_at"]),
             models.Index(fields=["campaign", "status", "local_date"]),
             models.Index(fields=["campaign", "city", "local_date"]),
-            models.Index(fields=["campaign", "updated_at"]),
+            # action_data_version(): count and latest change of the public actions, read from the index alone.
+            models.Index(fields=["campaign", "status", "approved_at", "updated_at"]),
         ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django_countries import countries
 
-from groundswell.core.privacy import distance_m
+from groundswell.core.privacy import EARTH_RADIUS_M, distance_m
 
 from .models import Action
 
@@ -26,9 +26,19 @@ def action_public_list(*, campaign):
 
 
 def action_data_version(*, campaign) -> str:
-    """Changes whenever any action of the campaign changes (written, approved, cancelled, deleted): the
-    ETag and cache key of everything derived from the campaign's actions."""
-    latest = Action.objects.filter(campaign=campaign).aggregate(latest=Max("updated_at"), count=Count("id"))
+    """Changes whenever what the public may see of the campaign's actions changes: an action approved,
+    edited while public, cancelled, sent back to moderation (it leaves the list) or deleted. The ETag and
+    cache key of everything derived from the public actions.
+
+    Counted over ``action_public_list`` only: a new pending submission changes nothing, so the public
+    versions neither tell when submissions arrive nor throw the caches away for them. Any change to a
+    public action sets its ``updated_at`` (the newest); one leaving or joining the list changes the count.
+    """
+    latest = (
+        action_public_list(campaign=campaign)
+        .order_by()
+        .aggregate(latest=Max("updated_at"), count=Count("id"))
+    )
     stamp = latest["latest"].timestamp() if latest["latest"] else 0
     return f"{campaign.pk}-{latest['count']}-{stamp:.6f}"
 
@@ -92,37 +102,76 @@ class NearbyAction:
     distance_km: float
 
 
+KM_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180 / 1000
+
+
+def _box(actions, *, latitude: float, longitude: float, span: float, lon_span: float):
+    """``actions`` whose public point lies within ``span`` degrees of latitude and ``lon_span`` degrees of
+    longitude of the point, across the date line too."""
+    box = actions.filter(public_latitude__gte=latitude - span, public_latitude__lte=latitude + span)
+    if lon_span >= 180:
+        return box
+    west, east = longitude - lon_span, longitude + lon_span
+    if west < -180:
+        return box.filter(Q(public_longitude__gte=west + 360) | Q(public_longitude__lte=east))
+    if east > 180:
+        return box.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east - 360))
+    return box.filter(public_longitude__gte=west, public_longitude__lte=east)
+
+
+def _inscribed_radius_km(latitude: float, span: float, lon_span: float) -> float:
+    """The distance from the box's centre to the nearest point outside it (infinite when it covers the
+    world): every action outside the box is at least this far."""
+    sides = []
+    if latitude + span < 90 or latitude - span > -90:
+        sides.append(span)  # north or south, along the meridian
+    if lon_span < 180:
+        if lon_span <= 90:
+            # East or west: the distance to a meridian ``lon_span`` away, d, has sin d = sin Δλ · cos φ
+            # (it shrinks toward the poles, where meridians meet).
+            cross = math.sin(math.radians(lon_span)) * math.cos(math.radians(latitude))
+            sides.append(math.degrees(math.asin(min(1.0, cross))))
+        else:
+            sides.append(90 - abs(latitude))  # past 90 degrees, a meridian's nearest point is the pole
+    return min(sides) * KM_PER_DEGREE if sides else math.inf
+
+
 def action_nearest(*, actions, latitude: float, longitude: float, limit: int = 30) -> list[NearbyAction]:
     """The ``limit`` actions nearest to a point, by their public point (never the exact one).
 
-    Looks in a box around the point that doubles until it holds enough actions (or covers the world), then
-    measures the real distances of those few: a handful of indexed queries even at 100,000 actions.
+    Looks in a box around the point, widened until it holds ``limit`` actions and the farthest of the
+    nearest ``limit`` lies within the circle inscribed in the box (so nothing outside can be nearer).
+    Only narrow rows (id, point, start) of the box are read and measured; then the chosen actions are
+    loaded: exact whatever the start times, and a handful of indexed queries even at 100,000 actions.
     """
-    span = 0.5
-    candidates: list[Action] = []
-    while True:
-        lat_min, lat_max = latitude - span, latitude + span
+    cos_latitude = max(math.cos(math.radians(latitude)), 0.05)
+
+    def lon_span_of(span: float) -> float:
         # Degrees of longitude shrink toward the poles; widen the box so it stays roughly square.
-        lon_span = min(180.0, span / max(math.cos(math.radians(latitude)), 0.05))
-        box = actions.filter(public_latitude__gte=lat_min, public_latitude__lte=lat_max)
-        if lon_span < 180:
-            west, east = longitude - lon_span, longitude + lon_span
-            if west < -180:
-                box = box.filter(Q(public_longitude__gte=west + 360) | Q(public_longitude__lte=east))
-            elif east > 180:
-                box = box.filter(Q(public_longitude__gte=west) | Q(public_longitude__lte=east - 360))
-            else:
-                box = box.filter(public_longitude__gte=west, public_longitude__lte=east)
-        if span >= 180 or box.count() >= limit:
-            candidates = list(box.select_related("host_organization")[: limit * 20])
+        return min(180.0, span / cos_latitude)
+
+    span = 0.5
+    while True:
+        lon_span = lon_span_of(span)
+        rows = (
+            _box(actions, latitude=latitude, longitude=longitude, span=span, lon_span=lon_span)
+            .order_by()
+            .values_list("id", "public_latitude", "public_longitude", "starts_at")
+        )
+        measured = sorted(
+            (distance_m(latitude, longitude, lat, lon) / 1000, starts_at, pk)
+            for pk, lat, lon, starts_at in rows
+        )[:limit]
+        radius = _inscribed_radius_km(latitude, span, lon_span)
+        farthest = measured[-1][0] if len(measured) == limit else 0.0
+        if radius == math.inf or (len(measured) == limit and farthest <= radius):
             break
+        # Too few, or an action outside could be nearer than the farthest: widen until the box reaches it.
         span *= 2
-    nearby = [
-        NearbyAction(a, distance_m(latitude, longitude, a.public_latitude, a.public_longitude) / 1000)
-        for a in candidates
-    ]
-    nearby.sort(key=lambda item: (item.distance_km, item.action.starts_at))
-    return nearby[:limit]
+        while _inscribed_radius_km(latitude, span, lon_span_of(span)) < farthest:
+            span *= 2
+    loaded = actions.select_related("host_organization").in_bulk([pk for _, _, pk in measured])
+    return [NearbyAction(loaded[pk], distance_km) for distance_km, _, pk in measured if pk in loaded]
 
 
 def moderation_queue(

@@ -1,9 +1,23 @@
 """Fixed-window rate limits in the cache: Redis in production, so every app server shares them; without it,
-files that every process of the machine shares (``core/cache.py``)."""
+files that every process of the machine shares (``core/cache.py``).
 
+The counters live in the ``ratelimit`` cache alias, apart from the pages and data anyone can make us cache,
+so filling the page cache can never evict (and so reset) a counter.
+"""
+
+import math
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+
+
+def _counters():
+    return caches["ratelimit"]
+
+
+def rate_limit_retry_after(*, window_s: int) -> int:
+    """Seconds until the current window ends (for a ``Retry-After`` header), at least 1."""
+    return max(1, math.ceil(window_s - time.time() % window_s))
 
 
 def _cache_key(scope: str, key: str, window_s: int) -> str:
@@ -12,6 +26,7 @@ def _cache_key(scope: str, key: str, window_s: int) -> str:
 
 def rate_limit_hit(*, scope: str, key: str, window_s: int = 3600) -> int:
     """Counts one hit in the current window and returns the window's count so far."""
+    cache = _counters()
     cache_key = _cache_key(scope, key, window_s)
     if cache.add(cache_key, 1, timeout=window_s + 60):
         return 1
@@ -23,7 +38,7 @@ def rate_limit_hit(*, scope: str, key: str, window_s: int = 3600) -> int:
 
 
 def rate_limit_count(*, scope: str, key: str, window_s: int = 3600) -> int:
-    return cache.get(_cache_key(scope, key, window_s), 0)
+    return _counters().get(_cache_key(scope, key, window_s), 0)
 
 
 def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int = 3600) -> bool:

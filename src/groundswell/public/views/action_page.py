@@ -19,14 +19,18 @@ from django.utils import dateformat
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
 
 from groundswell.actions.models import Action
 from groundswell.actions.selectors import action_public_get
 from groundswell.campaigns.selectors import call_for, campaign_get_public
 from groundswell.core.mail import absolute_url
 from groundswell.core.markdown import render_markdown
+
+from .http_cache import PAGE_MAX_AGE, etag_of
 
 # A quarter of a poster's code may be torn, wet or scribbled on and it still reads.
 QR_ERROR = "q"
@@ -174,9 +178,28 @@ def _common_context(request, campaign, action) -> dict:
     }
 
 
-@require_safe
-def action_detail(request, slug, pk):
+def _detail_etag(request, slug, pk) -> str:
+    """The page's validator: the action's last change and the campaign's, the interface language, the
+    visitor's languages (the call's title is chosen from them) and the map's tiles. Any change to the
+    action (an edit, a cancellation) sets its ``updated_at``."""
     campaign, action = _public_action_or_404(slug, pk)
+    request._groundswell_action = (campaign, action)  # read once: the view takes them from here
+    return etag_of(
+        "action",
+        action.pk,
+        action.updated_at.isoformat(),
+        campaign.updated_at.isoformat(),
+        get_language(),
+        ",".join(request.preferred_languages),
+        settings.MAP_TILE_URL,
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=PAGE_MAX_AGE)
+@condition(etag_func=_detail_etag)
+def action_detail(request, slug, pk):
+    campaign, action = getattr(request, "_groundswell_action", None) or _public_action_or_404(slug, pk)
     context = _common_context(request, campaign, action)
     title = action.title
     if context["is_cancelled"]:

@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from groundswell.actions.calendar import (
@@ -107,7 +107,37 @@ def _page_number(request) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-@require_GET
+def _day_fragment(request, *, campaign, filters: ActionFilters, day, today, now, parts: tuple) -> str:
+    """The day's list, rendered; cached under ``parts`` and the page shown, except for text searches.
+
+    A page past the end shows the last one, so it is looked up (and stored) under that page's number, not
+    the number in the URL: ``?page=N`` makes no entry of its own. The number of pages, learnt from the
+    first rendering, is cached beside the pages.
+    """
+    page = max(1, _page_number(request))
+    pages_key = _cache_key("calendar-day-pages", *parts)
+    if not filters.q:
+        pages = cache.get(pages_key)
+        if pages is not None:
+            page = min(page, pages)
+            body = cache.get(_cache_key("calendar-day", *parts, page))
+            if body is not None:
+                return body
+    context = _day_context(campaign=campaign, filters=filters, day=day, today=today, now=now, page=page)
+    body = render_to_string("public/_calendar_day.html", context, request=request)
+    if not filters.q:
+        page_obj = context["page_obj"]
+        cache.set_many(
+            {
+                _cache_key("calendar-day", *parts, page_obj.number): body,
+                pages_key: page_obj.paginator.num_pages,
+            },
+            DAY_CACHE_SECONDS,
+        )
+    return body
+
+
+@require_safe
 def calendar_days_page(request, slug):
     """The window's days with their counts and days of action; the chosen day's actions by local time."""
     campaign = campaign_get_public(slug=slug)
@@ -117,9 +147,7 @@ def calendar_days_page(request, slug):
     today = _today(now)
     day, notice = _chosen_day(request, campaign, filters, today)
     span = world_span(day)
-    page_number = _page_number(request)
-    key = _cache_key(
-        "calendar-day",
+    parts = (
         campaign.pk,
         campaign.start_date,
         campaign.end_date,
@@ -128,19 +156,11 @@ def calendar_days_page(request, slug):
         get_language(),
         _query_without_dates(filters),
         day,
-        page_number,
         today,
         span.phase(now) if span else "",
     )
-    body = _fragment(
-        key,
-        DAY_CACHE_SECONDS,
-        cacheable=not filters.q,
-        render=lambda: render_to_string(
-            "public/_calendar_day.html",
-            _day_context(campaign=campaign, filters=filters, day=day, today=today, now=now, page=page_number),
-            request=request,
-        ),
+    body = _day_fragment(
+        request, campaign=campaign, filters=filters, day=day, today=today, now=now, parts=parts
     )
     context.update(
         body=body,
@@ -221,17 +241,28 @@ def _weekday_names() -> list[tuple[str, str]]:
     ]
 
 
-@require_GET
+@require_safe
 def calendar_now_page(request, slug):
     """What is happening at this moment around the world, and what starts within the next hours."""
     campaign = campaign_get_public(slug=slug)
     filters = dataclasses.replace(ActionFilters.from_query(request.GET), date_from=None, date_to=None)
-    key = _cache_key("calendar-now", campaign.pk, campaign.updated_at, get_language(), filters.cache_key())
+    now = timezone.now()
+    # A change to the public actions (an approval, a cancellation) shows at once; time moves the page on
+    # every NOW_CACHE_SECONDS.
+    key = _cache_key(
+        "calendar-now",
+        campaign.pk,
+        campaign.updated_at,
+        action_data_version(campaign=campaign),
+        int(now.timestamp() // NOW_CACHE_SECONDS),
+        get_language(),
+        filters.cache_key(),
+    )
     body = _fragment(
         key,
         NOW_CACHE_SECONDS,
         cacheable=not filters.q,
-        render=lambda: _render_now(request, campaign=campaign, filters=filters, now=timezone.now()),
+        render=lambda: _render_now(request, campaign=campaign, filters=filters, now=now),
     )
     context = {
         "campaign": campaign,

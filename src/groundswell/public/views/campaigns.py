@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from groundswell.actions.selectors import action_upcoming_by_country
 from groundswell.campaigns.selectors import (
@@ -23,7 +23,7 @@ def _page_number(request) -> int:
         return 1
 
 
-@require_GET
+@require_safe
 def home(request):
     """The published campaigns; with only one, its page."""
     campaigns = list(campaign_list_published())
@@ -36,7 +36,7 @@ def home(request):
     return render(request, "public/campaign_list.html", {"cards": cards})
 
 
-@require_GET
+@require_safe
 def campaign_detail(request, slug):
     campaign = campaign_get_public(slug=slug)
     call = call_for(campaign=campaign, preferred_languages=request.preferred_languages)

@@ -1,11 +1,14 @@
 """The campaign's map: the page, its data (compact JSON, cached until an action changes) and the popups."""
 
+import functools
 import gzip
 import hashlib
 import json
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -14,12 +17,14 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.http import parse_etags
 from django.utils.translation import get_language, ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from groundswell.actions.filters import ActionFilters
 from groundswell.actions.map_data import map_points
 from groundswell.actions.selectors import action_data_version, action_public_get
 from groundswell.campaigns.selectors import campaign_get_public
+from groundswell.core.privacy import client_key
+from groundswell.core.ratelimit import rate_limit_exceeded, rate_limit_retry_after
 
 from .filtering import filter_context
 
@@ -28,8 +33,12 @@ from .filtering import filter_context
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 600
 CACHE_TIMEOUT = 24 * 3600  # a new data version makes new keys; old entries just expire
-# Text searches make unbounded keys (see _build_once).
-MAX_CACHED_SEARCH_BYTES = 64 * 1024
+# The shape of the data that map-data.js reads: change it with the columns or their meaning. It is part of
+# the ETag and the cache key, with map-data.js's own hashed name, so after a deploy no browser is told that
+# an old body is still good and no old body is served from the cache.
+MAP_DATA_FORMAT = 2
+MAP_SCRIPT = "groundswell/js/map-data.js"
+BUILD_WINDOW_SECONDS = 60  # builds counted per client (settings.MAP_BUILDS_PER_MINUTE)
 BUILD_LOCK_SECONDS = 30
 BUILD_WAIT_SECONDS = 5
 
@@ -38,7 +47,7 @@ def _query_string(filters: ActionFilters) -> str:
     return urlencode(sorted(filters.as_query().items()))
 
 
-@require_GET
+@require_safe
 def map_page(request, slug):
     campaign = campaign_get_public(slug=slug)
     context = filter_context(request, campaign)
@@ -68,17 +77,21 @@ def _body(*, campaign, filters: ActionFilters, version: str) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _build_once(key: str, build, *, shared: bool) -> tuple[bytes, bytes | None]:
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same data, same bytes
+
+
+def _build_once(key: str, build) -> tuple[bytes, bytes | None]:
     """The gzipped body (and the plain one when built here), stored in the cache.
 
     Right after an action changes on a busy day, many requests miss the cache at once; building 100,000
-    actions takes about a second, so one request builds (``shared``: it holds a lock in the cache) and the
-    others wait for its result a few seconds before building it themselves. Text searches are not shared:
-    their answers are cached only when small, so a flood of searches cannot fill the cache.
+    actions takes about a second, so one request builds (it holds a lock in the cache) and the others wait
+    for its result a few seconds before building it themselves. Text searches never come here: see
+    ``map_data``.
     """
     lock = f"{key}:building"
-    holding = shared and cache.add(lock, 1, timeout=BUILD_LOCK_SECONDS)
-    if shared and not holding:
+    holding = cache.add(lock, 1, timeout=BUILD_LOCK_SECONDS)
+    if not holding:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
@@ -87,13 +100,52 @@ def _build_once(key: str, build, *, shared: bool) -> tuple[bytes, bytes | None]:
                 return compressed, None
     try:
         body = build()
-        compressed = gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same data, same bytes
-        if shared or len(compressed) <= MAX_CACHED_SEARCH_BYTES:
-            cache.set(key, compressed, timeout=CACHE_TIMEOUT)
+        compressed = _gzip(body)
+        cache.set(key, compressed, timeout=CACHE_TIMEOUT)
     finally:
         if holding:
             cache.delete(lock)
     return compressed, body
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110 12.5.3): codings are case-insensitive,
+    ``x-gzip`` is gzip, ``q=0`` refuses a coding, and ``*`` stands for every coding not named. An
+    unreadable weight counts as a refusal: the plain body is always acceptable."""
+    weights: dict[str, float] = {}
+    for item in header.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        if not coding:
+            continue
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value.strip())
+                except ValueError:
+                    weight = 0.0
+        weights.setdefault(coding.lower(), weight)
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in weights:
+            return weights[coding] > 0
+    return False
+
+
+@functools.cache
+def _format_tag() -> str:
+    """What the body's meaning depends on besides the data: its format and the script that reads it
+    (whose hashed static name changes with its content). Fixed for the life of a process."""
+    return f"{MAP_DATA_FORMAT}:{staticfiles_storage.url(MAP_SCRIPT)}"
+
+
+def _too_many_builds():
+    response = HttpResponse(
+        json.dumps({"error": "too_many_requests"}), status=429, content_type="application/json"
+    )
+    response["Retry-After"] = str(rate_limit_retry_after(window_s=BUILD_WINDOW_SECONDS))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -109,41 +161,54 @@ def _cache_headers(response, etag: str):
     return response
 
 
-@require_GET
+@require_safe
 def map_data(request, slug):
     """The public actions matching the URL's filters, as columns (see ``actions.map_data.map_points``).
 
-    The body depends only on the campaign's data version, the filters and the language (of the "N actions
-    shown" label): it is built once per combination, kept gzipped in the cache, and answered with 304 when
-    the browser already has it.
+    The body depends only on the data format, the campaign's public data version, the filters and the
+    language (of the "N actions shown" label): it is built once per combination, kept gzipped in the cache,
+    and answered with 304 when the browser already has it.
+
+    Text searches are never kept in the cache: their variety has no bound, so a flood of searches would
+    fill it. Each one is built for its request alone, and every build (a search, or a combination not in
+    the cache) counts against the client's ``MAP_BUILDS_PER_MINUTE``, so searches cannot take all the
+    server's time either.
     """
     campaign = campaign_get_public(slug=slug)
-    filters = ActionFilters.from_query(request.GET)
+    # Dates beyond the window select what no bound (or nothing) selects: a few keys, not one per date.
+    filters = ActionFilters.from_query(request.GET).within(campaign.start_date, campaign.end_date)
     version = action_data_version(campaign=campaign)
-    # Hashed: the version counts every action, pending ones too, which is nobody's business.
-    variant = hashlib.sha256(f"{version}|{filters.cache_key()}|{get_language()}".encode()).hexdigest()[:24]
+    # Hashed: short and opaque (what goes into it is ours to change).
+    variant = hashlib.sha256(
+        f"{_format_tag()}|{version}|{filters.cache_key()}|{get_language()}".encode()
+    ).hexdigest()[:24]
     etag = f'W/"map-{variant}"'
     if _etag_matches(request.headers.get("If-None-Match", ""), etag):
         return _cache_headers(HttpResponseNotModified(), etag)
 
     key = f"map-data:{variant}"
-    compressed, body = cache.get(key), None
+    compressed = None if filters.q else cache.get(key)
+    body = None
     if compressed is None:
-        compressed, body = _build_once(
-            key,
-            lambda: _body(campaign=campaign, filters=filters, version=variant),
-            shared=not filters.q,
-        )
+        if rate_limit_exceeded(
+            scope="map-build",
+            key=client_key(request),
+            limit=settings.MAP_BUILDS_PER_MINUTE,
+            window_s=BUILD_WINDOW_SECONDS,
+        ):
+            return _too_many_builds()
+        build = functools.partial(_body, campaign=campaign, filters=filters, version=variant)
+        compressed, body = (None, build()) if filters.q else _build_once(key, build)
 
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(compressed, content_type="application/json")
+    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed or _gzip(body), content_type="application/json")
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(body or gzip.decompress(compressed), content_type="application/json")
     return _cache_headers(response, etag)
 
 
-@require_GET
+@require_safe
 def action_popup(request, slug, pk):
     """A small fragment for the map's popup: public fields only, like the action's page."""
     campaign = campaign_get_public(slug=slug)

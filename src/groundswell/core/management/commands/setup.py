@@ -23,9 +23,9 @@ class Command(BaseCommand):
         call_command("compile_translations", verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
-        if settings.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise"):
-            call_command("collectstatic", interactive=False, verbosity=0)
-            self.stdout.write("Static files collected.")
+        # Whatever the storage: with DEBUG off (any server) only STATIC_ROOT serves the CSS and JavaScript.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("Static files collected.")
         from groundswell.campaigns.models import Campaign
 
         if not no_demo and not Campaign.objects.exists():
