@@ -33,3 +33,25 @@ def test_admin_shows_an_action_but_cannot_change_it(admin_client):
 def test_admin_cannot_grant_roles(admin_client):
     assert admin_client.get("/admin/accounts/campaignrole/add/").status_code == 403
     assert admin_client.get("/admin/accounts/campaignrole/").status_code == 200
+
+
+def test_campaign_changes_in_the_admin_are_audited(admin_client):
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory()
+    data = {
+        "slug": campaign.slug,
+        "name": "Renamed",
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "status": campaign.status,
+        "original_language": "en",
+        "days_of_action-TOTAL_FORMS": 0,
+        "days_of_action-INITIAL_FORMS": 0,
+        "translations-TOTAL_FORMS": 0,
+        "translations-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(f"/admin/campaigns/campaign/{campaign.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(verb="campaigns.campaign.updated")
+    assert entry.data == {"fields": ["name"], "via": "admin"}

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from groundswell.core.services import audit_record
+
 from .models import CallTranslation, Campaign, DayOfAction
 
 
@@ -20,3 +22,14 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DayOfActionInline, CallTranslationInline]
+
+    def save_model(self, request, obj, form, change):
+        # Creating campaigns happens here: keep it in the audit log like every other decision.
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            verb="campaigns.campaign.updated" if change else "campaigns.campaign.created",
+            target=obj,
+            campaign=obj,
+            data={"fields": sorted(form.changed_data), "via": "admin"},
+        )
