@@ -1,7 +1,6 @@
 """The action page and its poster in a real Chromium: the visitor's time, the small map, sharing, printing."""
 
 import contextlib
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from playwright.sync_api import expect
 
 from groundswell.actions.models import Action
 from tests.browser.conftest import ARTIFACTS, RequestLog, screenshot
-from tests.factories import ActionFactory
+from tests.public.action_page_support import tokyo_action as support_tokyo_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,20 +20,11 @@ A4_VIEWPORT = {"width": 794, "height": 1123}
 
 
 def tokyo_action(**overrides):
-    values = {
-        "title": "Tap water tasting in Shinjuku",
-        "action_type": Action.Type.DEMONSTRATION,
-        "description": "Bring a cup. We test the water of the neighbourhood's taps and share the results.",
-        "timezone": "Asia/Tokyo",
-        "city": "Tokyo",
-        "country": "JP",
-        "venue": "Central Park east gate",
-        "latitude": 35.690123,
-        "longitude": 139.700456,
-        "local_start": dt.datetime(2026, 10, 12, 14, 0),
-    }
-    values.update(overrides)
-    return ActionFactory(**values)
+    """The public tests' Tokyo demonstration, with a description for the page and poster to show."""
+    overrides.setdefault(
+        "description", "Bring a cup. We test the water of the neighbourhood's taps and share the results."
+    )
+    return support_tokyo_action(**overrides)
 
 
 @contextlib.contextmanager
