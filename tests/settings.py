@@ -22,3 +22,10 @@ CACHES = {
     alias: {**CACHES[alias], "LOCATION": tempfile.mkdtemp(prefix=f"groundswell-test-{alias}-")}  # noqa: F405
     for alias in ("default", "ratelimit")
 }
+
+# SQLite in a file rather than in memory: tests that write from several threads at once (the RSVP
+# concurrency test) need what production has, a file in WAL mode where writers queue behind a lock.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="groundswell-test-db-"), "test.sqlite3")
+    }

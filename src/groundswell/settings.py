@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "groundswell.campaigns",
     "groundswell.organizations",
     "groundswell.actions",
+    "groundswell.participation",
     "groundswell.public",
     "groundswell.dashboard",
 ]
@@ -288,8 +289,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Privacy: how many days after a campaign ends its personal data is kept (used by later retention work).
+# Privacy: how many days after an action ends the personal data of its RSVPs (names, emails) is erased.
 RETENTION_DAYS = int(os.environ.get("GROUNDSWELL_RETENTION_DAYS", "30"))
+# Hours an RSVP waits for its email confirmation before it is deleted.
+RSVP_CONFIRM_HOURS = int(os.environ.get("GROUNDSWELL_RSVP_CONFIRM_HOURS", "48"))
 # Public submissions per client (by hashed address) per hour before the form refuses more.
 SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "20"))
 # Confirmation emails one address may receive from the action form per day.

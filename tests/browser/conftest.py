@@ -3,6 +3,7 @@
 Every page's requests are recorded; a request to any host but the test server fails the test.
 """
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -82,3 +83,24 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextlib.contextmanager
+def page_in(browser, **context_options):
+    """A page in a context of its own (a time zone, a phone), held to the `page` fixture's rules: no host
+    but ours, no Content-Security-Policy error."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB", **context_options}
+    context = browser.new_context(**options)
+    page = context.new_page()
+    requests_made, console_errors = RequestLog(), []
+    page.on("request", lambda request: requests_made.append(request.url))
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert requests_made.foreign() == [], "pages asked the browser for another host"
+    assert [text for text in console_errors if "Content Security Policy" in text] == []

@@ -1,6 +1,5 @@
 """The action page and its poster in a real Chromium: the visitor's time, the small map, sharing, printing."""
 
-import contextlib
 import re
 import shutil
 import subprocess
@@ -10,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from groundswell.actions.models import Action
-from tests.browser.conftest import ARTIFACTS, RequestLog, screenshot
+from tests.browser.conftest import ARTIFACTS, page_in, screenshot
 from tests.public.action_page_support import tokyo_action as support_tokyo_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,27 +24,6 @@ def tokyo_action(**overrides):
         "description", "Bring a cup. We test the water of the neighbourhood's taps and share the results."
     )
     return support_tokyo_action(**overrides)
-
-
-@contextlib.contextmanager
-def page_in(browser, **context_options):
-    """A page in a context of its own (a time zone, a phone), held to the `page` fixture's rules: no host
-    but ours, no Content-Security-Policy error."""
-    options = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB", **context_options}
-    context = browser.new_context(**options)
-    page = context.new_page()
-    requests_made, console_errors = RequestLog(), []
-    page.on("request", lambda request: requests_made.append(request.url))
-    page.on(
-        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
-    )
-    page.set_default_timeout(15_000)
-    try:
-        yield page
-    finally:
-        context.close()
-    assert requests_made.foreign() == [], "pages asked the browser for another host"
-    assert [text for text in console_errors if "Content Security Policy" in text] == []
 
 
 def test_action_page_shows_the_visitors_time_when_their_zone_differs(browser, live_server):

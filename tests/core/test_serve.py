@@ -1,7 +1,9 @@
-"""``groundswell serve`` for real: gunicorn and the task worker start, answer, log no secrets, and stop."""
+"""``groundswell serve`` for real: gunicorn, the task worker and the scheduler start, answer, run the
+periodic tasks, log no secrets, and stop."""
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -61,7 +63,7 @@ def served(tmp_path):
                 process.kill()
                 pytest.fail("groundswell serve did not answer on /healthz:\n" + process.stdout.read())
             time.sleep(0.2)
-    yield base, process
+    yield base, process, tmp_path
     if process.poll() is None:
         process.kill()
 
@@ -71,14 +73,34 @@ def children_of(pid: int) -> list[int]:
     return [int(line) for line in result.stdout.split()]
 
 
-def test_serve_runs_web_and_worker_answers_and_stops_on_interrupt(served):
-    base, process = served
+def _periodic_task_results(data_dir: Path) -> list[str]:
+    """The periodic tasks the worker finished, read from the served database."""
+    with sqlite3.connect(data_dir / "groundswell.sqlite3") as db:
+        rows = db.execute(
+            "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL'"
+        ).fetchall()
+    return sorted({path for (path,) in rows})
+
+
+def test_serve_runs_web_worker_and_scheduler_answers_and_stops_on_interrupt(served):
+    base, process, data_dir = served
     deadline = time.monotonic() + 15
-    while len(kids := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+    while len(kids := children_of(process.pid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)
-    if len(kids) != 2:  # gunicorn and the task worker
+    if len(kids) != 3:  # gunicorn, the task worker and the scheduler
         process.kill()
-        pytest.fail(f"expected gunicorn and the worker, found {kids}:\n{process.communicate()[0]}")
+        pytest.fail(
+            f"expected gunicorn, the worker and the scheduler, found {kids}:\n{process.communicate()[0]}"
+        )
+    # The scheduler enqueues the email dispatch and the erasure at once; the worker runs them.
+    expected = [
+        "groundswell.participation.tasks.dispatch_scheduled_emails",
+        "groundswell.participation.tasks.purge_personal_data",
+    ]
+    deadline = time.monotonic() + 30
+    while _periodic_task_results(data_dir) != expected and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert _periodic_task_results(data_dir) == expected
     try:
         urllib.request.urlopen(f"{base}/o/very-secret-token-123/", timeout=5)  # noqa: S310 -- loopback
     except urllib.error.HTTPError as error:

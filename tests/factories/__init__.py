@@ -11,6 +11,8 @@ from groundswell.actions.models import Action
 from groundswell.campaigns.models import CallTranslation, Campaign, DayOfAction
 from groundswell.core.privacy import hash_token, public_point
 from groundswell.organizations.models import Endorsement, Organization
+from groundswell.participation import tokens
+from groundswell.participation.models import RSVP
 
 # Relative to today so "upcoming" stays upcoming whenever the suite runs.
 WINDOW_START = dt.date.today() + dt.timedelta(days=20)
@@ -130,6 +132,25 @@ class ActionFactory(factory.django.DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"organizer{n}@private.example.net")
     status = Action.Status.APPROVED
     approved_at = factory.LazyFunction(lambda: dt.datetime(2026, 9, 20, tzinfo=dt.UTC))
+
+
+class RSVPFactory(factory.django.DjangoModelFactory):
+    """A confirmed RSVP of one person, made straight in the database (the services test the way there)."""
+
+    class Meta:
+        model = RSVP
+
+    action = factory.SubFactory(ActionFactory)
+    name = factory.Sequence(lambda n: f"Participant {n}")
+    email = factory.Sequence(lambda n: f"participant{n}@private.example.org")
+    email_key = factory.LazyAttribute(lambda r: tokens.email_key(r.email))
+    calendar_token_hash = factory.LazyAttribute(lambda r: tokens.calendar_token_hash(r.email))
+    party_size = 1
+    language = "en"
+    status = RSVP.Status.CONFIRMED
+    link_nonce = factory.Sequence(lambda n: f"{n:032x}")
+    requested_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    confirmed_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
 
 
 def grant(user, campaign, role: str, languages=None) -> CampaignRole:

@@ -55,6 +55,10 @@ class Action(models.Model):
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     # Private: reaches the organizer, never the public.
     contact_email = models.EmailField(_("contact email"))
+    # Optional: at most this many people (the party sizes of confirmed RSVPs) can say they will come.
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    # The organizer's daily email with the RSVP count; they can turn it off from the email.
+    rsvp_digest = models.BooleanField(default=True)
     # The organizer's language, for the emails we send them.
     language = models.CharField(max_length=10, default="en")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -102,6 +106,14 @@ class Action(models.Model):
         return self.status == self.Status.APPROVED or (
             self.status == self.Status.CANCELLED and self.approved_at is not None
         )
+
+    @property
+    def public_place(self):
+        """The place as the public may read it: the venue only when the organizer chose an exact place."""
+        parts = [self.city, str(self.country.name)]
+        if self.location_precision == self.Precision.EXACT and self.venue:
+            parts.insert(0, self.venue)
+        return ", ".join(parts)
 
     @property
     def host_display(self):

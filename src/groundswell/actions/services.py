@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from groundswell.accounts.permissions import require_moderator
 from groundswell.core.privacy import hash_token, new_token, public_point
 from groundswell.core.services import audit_record
+from groundswell.participation.services import rsvp_action_cancelled, rsvp_action_changed
 
 from .models import Action
 from .tasks import send_action_decision_email, send_action_received_email
@@ -42,6 +43,8 @@ class ActionInput:
     online_url: str = ""
     contact_email: str = ""
     language: str = "en"
+    # Places for RSVPs (None: no limit). Not moderated: it only limits, it shows nothing new.
+    capacity: int | None = None
 
 
 # Changing any of these on an approved action sends it back to moderation.
@@ -109,6 +112,7 @@ def action_submit(*, campaign, data: ActionInput) -> tuple[Action, str]:
         campaign=campaign,
         contact_email=data.contact_email,
         language=data.language,
+        capacity=data.capacity,
         status=Action.Status.PENDING,
         edit_token_hash=hash_token(token),
     )
@@ -160,11 +164,13 @@ def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str
             continue
         changes[field] = [_display(before), _display(after)]
     contact_changed = bool(data.contact_email) and data.contact_email != action.contact_email
-    if not changes and not contact_changed:
+    capacity_changed = data.capacity != action.capacity
+    if not changes and not contact_changed and not capacity_changed:
         return []
     _apply(action, data)
     if contact_changed:
         action.contact_email = data.contact_email
+    action.capacity = data.capacity
     action.full_clean(exclude=["campaign", "host_organization"])
     was_approved = action.status == Action.Status.APPROVED or bool(action.pending_changes)
     if changes and was_approved:
@@ -177,7 +183,8 @@ def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str
             merged[field] = [merged[field][0] if field in merged else before, after]
         action.pending_changes = merged
     action.save()
-    changed = sorted(changes) + (["contact_email"] if contact_changed else [])
+    extra = (["contact_email"] if contact_changed else []) + (["capacity"] if capacity_changed else [])
+    changed = sorted([*changes, *extra])
     audit_record(
         actor=None,
         verb="actions.action.edited",
@@ -200,6 +207,7 @@ def action_cancel_by_organizer(*, action: Action) -> Action:
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     audit_record(actor=None, verb="actions.action.cancelled", target=action, campaign=action.campaign)
+    rsvp_action_cancelled(action=action)
     return action
 
 
@@ -225,6 +233,12 @@ def _decide(*, actor, action: Action, status: str, note: str, verb: str) -> Acti
         data={"changed_fields": sorted(changes)} if changes else {},
     )
     transaction.on_commit(lambda: send_action_decision_email.enqueue(action.pk))
+    # The people who RSVPed to the approved version hear of a new time or place once it is public, or
+    # that the action is off when a moderator rejects its changed version.
+    if status == Action.Status.APPROVED:
+        rsvp_action_changed(action=action, changed_fields=changes)
+    else:
+        rsvp_action_cancelled(action=action)
     return action
 
 

@@ -1,9 +1,11 @@
-"""Keeps the organizers' secret links (``/o/<token>/``) out of every log line."""
+"""Keeps secret links out of every log line: the organizers' ``/o/<token>/``, the RSVPs' ``/r/<token>/``,
+the digest's ``/o/digest/<token>/`` and the private calendar feeds ``/feeds/rsvps/<token>.ics``."""
 
 import logging
 import re
 
-SECRET_PATH = re.compile(r"(/o/)[^/?#\s\"']+")
+SECRET_PATH = re.compile(r"(/o/digest/|/o/|/r/|/feeds/rsvps/)[^/?#\s\"']+")
+MARKERS = ("/o/", "/r/", "/feeds/rsvps/")
 
 
 def redact(text: str) -> str:
@@ -15,6 +17,6 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/o/" in message:
+        if any(marker in message for marker in MARKERS):
             record.msg, record.args = redact(message), ()
         return True

@@ -77,6 +77,8 @@ VERB_WORDS = {
     "actions.action.cancelled": gettext_lazy("cancelled the action"),
     "actions.action.approved": gettext_lazy("approved the action"),
     "actions.action.rejected": gettext_lazy("rejected the action"),
+    "participation.email.failed": gettext_lazy("could not be sent after 5 attempts"),
+    "actions.email.failed": gettext_lazy("could not be sent after 5 attempts"),
 }
 
 
@@ -95,10 +97,14 @@ def audit_line(entry) -> AuditLine:
     elif entry.verb in {"actions.action.submitted", "actions.action.edited", "actions.action.cancelled"}:
         # The public submits and the organizer edits through the secret link: there is no account.
         actor = _("The organizer")
+    elif entry.verb == "participation.email.failed":
+        actor = _("An email about this action")
+    elif entry.verb == "actions.email.failed":
+        actor = _("An email to the organizer")
     else:
         actor = _("Someone")
     words = str(VERB_WORDS.get(entry.verb, entry.verb))
     data = entry.data or {}
     fields = data.get("fields") or data.get("changed_fields") or []
-    reason = entry.message if entry.verb == "actions.action.rejected" else ""
+    reason = entry.message if entry.verb.endswith((".rejected", ".failed")) else ""
     return AuditLine(entry.created_at, actor, words, [_label(field) for field in fields], reason)

@@ -120,6 +120,17 @@ class ActionForm(forms.Form):
             "Private: never shown. We send you a secret link to edit or cancel the action."
         ),
     )
+    capacity = forms.IntegerField(
+        label=gettext_lazy("Places (optional)"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=gettext_lazy(
+            "How many people can come. When that many have said they will come, the RSVP form closes. "
+            "Leave empty for no limit."
+        ),
+    )
     # Honeypot: hidden from people by CSS; bots fill it in.
     homepage = forms.CharField(required=False, label=gettext_lazy("Leave this empty"))
 
@@ -258,6 +269,7 @@ class ActionForm(forms.Form):
             online_url=data["online_url"],
             contact_email=data["contact_email"],
             language=self.language,
+            capacity=data.get("capacity"),
         )
         try:
             action_validate(campaign=self.campaign, data=self.action_input)
@@ -287,4 +299,5 @@ class ActionForm(forms.Form):
             "host_name": action.host_name,
             "online_url": action.online_url,
             "contact_email": action.contact_email,
+            "capacity": action.capacity,
         }

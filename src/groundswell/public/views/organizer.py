@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.actions.models import Action
@@ -14,6 +15,7 @@ from groundswell.actions.services import (
     action_get_by_token,
     action_update_by_organizer,
 )
+from groundswell.participation.selectors import rsvp_organizer_summary
 
 from ..forms import ActionForm
 
@@ -33,6 +35,10 @@ def _private(response):
     return response
 
 
+# The POSTs here are exempt from CSRF checks: the secret in the URL is the credential (no cookie is), so a
+# forged request would need the secret itself; and under ``Referrer-Policy: no-referrer`` browsers send
+# ``Origin: null`` with a form's POST, which Django's CSRF check refuses (Chromium answered 403).
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def organizer_page(request, token):
@@ -77,12 +83,14 @@ def organizer_page(request, token):
                 "form": form,
                 "editable": editable,
                 "token": token,
+                "rsvps": rsvp_organizer_summary(action),
             },
             status=status,
         )
     )
 
 
+@csrf_exempt
 @require_POST
 def organizer_cancel(request, token):
     action = _action_or_404(token)

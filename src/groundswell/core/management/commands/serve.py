@@ -24,7 +24,9 @@ class Command(BaseCommand):
             "--threads", type=int, default=int(os.environ.get("GROUNDSWELL_WEB_THREADS", "4"))
         )
         parser.add_argument(
-            "--no-worker", action="store_true", help="Serve only; run the task worker elsewhere."
+            "--no-worker",
+            action="store_true",
+            help="Serve only; run the task worker and the scheduler elsewhere.",
         )
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
@@ -62,6 +64,9 @@ class Command(BaseCommand):
         if not no_worker:
             worker = [sys.executable, "-m", "groundswell", "db_worker", "--interval", "1"]
             children["worker"] = subprocess.Popen(worker, env=env)  # noqa: S603 -- as above
+            # Enqueues the periodic tasks (due reminders every minute, data erasure every hour).
+            scheduler = [sys.executable, "-m", "groundswell", "scheduler"]
+            children["scheduler"] = subprocess.Popen(scheduler, env=env)  # noqa: S603 -- as above
         self.stdout.write(
             f"Groundswell is serving on http://{host}:{port}/ — coordinators log in at "
             f"http://{host}:{port}/dashboard/ (Ctrl-C stops it)."

@@ -1,0 +1,25 @@
+"""``groundswell purge``: erase personal data whose retention has ended, now."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from groundswell.participation.retention import rsvp_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase the names and emails of RSVPs to actions that ended more than GROUNDSWELL_RETENTION_DAYS ago "
+        "and delete RSVPs never confirmed. Counts remain."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only say how many would be erased.")
+
+    def handle(self, *args, dry_run, **options):
+        result = rsvp_purge(dry_run=dry_run)
+        verb = "Would erase" if dry_run else "Erased"
+        self.stdout.write(
+            f"{verb} the personal data of {result['erased']} RSVP(s) to actions that ended more than "
+            f"{settings.RETENTION_DAYS} days ago; {'would delete' if dry_run else 'deleted'} "
+            f"{result['expired']} RSVP(s) never confirmed within {settings.RSVP_CONFIRM_HOURS} hours."
+        )
