@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=15)
 DISPATCH_BATCH = 500
 
+
 def _still_wanted(email: ScheduledEmail, now: dt.datetime) -> bool:
     action = email.action
     if email.kind == ScheduledEmail.Kind.DIGEST:
