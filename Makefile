@@ -69,6 +69,9 @@ messages: .make-python
 
 bench: install
 	$(BIN)/python bench/demo_load.py
+	$(BIN)/python bench/map.py
+	$(BIN)/python bench/rsvp.py
+	$(BIN)/python bench/ical.py
 
 clean:
 	rm -rf $(VENV) .make-python .make-assets frontend/node_modules src/groundswell/static/vendor src/groundswell/static/groundswell

@@ -73,10 +73,7 @@ def plain_text(markdown_text: str) -> str:
 
 def place_text(action: Action) -> str:
     """The place as the public may read it: the venue only when the organizer chose an exact place."""
-    parts = [action.city, str(action.country.name)]
-    if action.location_precision == Action.Precision.EXACT and action.venue:
-        parts.insert(0, action.venue)
-    return ", ".join(parts)
+    return action.public_place
 
 
 def event_json_ld(*, action: Action, page_url: str, description: str) -> dict:
