@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "groundswell.participation",
     "groundswell.public",
     "groundswell.dashboard",
+    "groundswell.api",
 ]
 
 MIDDLEWARE = [

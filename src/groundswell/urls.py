@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from groundswell.api.api import api
 from groundswell.core.views import healthz
 from groundswell.dashboard.views.login import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("dashboard/", include("groundswell.dashboard.urls")),
     # Before the admin's own URLs: its login form is not rate-limited, the dashboard's is.
     path("admin/login/", admin_login),

@@ -69,6 +69,9 @@ class Action(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Set by ``groundswell import-actions``: the row's external_id, or a hash of what identifies it, so a
+    # file imported twice adds nothing twice. Empty for actions submitted through the form.
+    import_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -81,6 +84,11 @@ class Action(models.Model):
                     latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
                 ),
                 name="action_coordinates_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="action_import_key_unique_per_campaign",
             ),
         ]
         indexes = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,31 @@ class CallTranslation(models.Model):
 
     def __str__(self):
         return f"{self.campaign.slug} [{self.language}] {self.title}"
+
+
+class CallVersion(models.Model):
+    """The original call as it was saved once. A translation follows the newest version saved at or before
+    its ``source_updated_at``, so a translator can see what changed in the original since."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="call_versions")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), max_length=50_000)
+    demands = models.JSONField(_("demands"), default=list, blank=True)
+    # Equal to the original's ``source_updated_at`` after this save.
+    saved_at = models.DateTimeField(_("saved at"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["campaign", "-saved_at"]
+        indexes = [models.Index(fields=["campaign", "saved_at"], name="callversion_campaign_saved")]
+        verbose_name = _("version of the call")
+        verbose_name_plural = _("versions of the call")
+
+    def __str__(self):
+        return f"{self.campaign_id} [{self.language}] {self.saved_at:%Y-%m-%d %H:%M}"
 
 
 class DayOfAction(models.Model):

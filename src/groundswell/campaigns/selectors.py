@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404
 
-from .models import CallTranslation, Campaign, DayOfAction
+from .diff import CallDiff, call_diff
+from .models import CallTranslation, CallVersion, Campaign, DayOfAction
 
 
 def campaign_list_published():
@@ -64,6 +65,50 @@ def call_for(*, campaign: Campaign, preferred_languages: list[str]) -> CallChoic
     return CallChoice(chosen, original, requested, is_fallback, outdated)
 
 
+def call_translation_is_outdated(*, translation: CallTranslation, original: CallTranslation | None) -> bool:
+    """The original changed after ``translation`` was made (or we cannot tell when it was made)."""
+    return (
+        original is not None
+        and not translation.is_original
+        and original.source_updated_at is not None
+        and (
+            translation.source_updated_at is None
+            or translation.source_updated_at < original.source_updated_at
+        )
+    )
+
+
+def call_version_at(*, campaign_id: int, when: dt.datetime | None) -> CallVersion | None:
+    """The original as it was at ``when``: the newest version saved then or before (None if not kept)."""
+    if when is None:
+        return None
+    return (
+        CallVersion.objects.filter(campaign_id=campaign_id, saved_at__lte=when).order_by("-saved_at").first()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CallChanges:
+    """What changed in the original since a translation was made."""
+
+    since: CallVersion | None  # the original as the translation followed it; None when that was not kept
+    original: CallTranslation  # the original now
+    diff: CallDiff | None  # None when the earlier version was not kept
+
+
+def call_changes_since(*, translation: CallTranslation, original: CallTranslation) -> CallChanges | None:
+    """For an outdated translation, the original then and now and their differences; None when the
+    translation is up to date (or is the original). One query."""
+    if not call_translation_is_outdated(translation=translation, original=original):
+        return None
+    since = call_version_at(campaign_id=original.campaign_id, when=translation.source_updated_at)
+    return CallChanges(
+        since=since,
+        original=original,
+        diff=call_diff(before=since, now=original) if since is not None else None,
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class CampaignMoment:
     """Where today falls in the campaign: before, during or after the window, and the next day of action."""
@@ -111,7 +156,10 @@ def campaign_counts(*, campaign: Campaign) -> dict:
         counts = Action.objects.filter(campaign=campaign, status=Action.Status.APPROVED).aggregate(
             actions=Count("id"), countries=Count("country", distinct=True)
         )
-        counts["endorsements"] = campaign.endorsements.filter(status="approved").count()
+        # "endorsing organizations": individual signers are listed (and counted) on the signatories page.
+        counts["endorsements"] = campaign.endorsements.filter(
+            status="approved", signer_kind="organization"
+        ).count()
         cache.set(key, counts, timeout=30)
     return counts
 

@@ -9,7 +9,7 @@ from groundswell.accounts.permissions import require_coordinator, require_transl
 from groundswell.core.languages import normalize_language
 from groundswell.core.services import audit_record
 
-from .models import CallTranslation, Campaign, DayOfAction
+from .models import CallTranslation, CallVersion, Campaign, DayOfAction
 
 MAX_DEMANDS = 30
 MAX_DEMAND_LENGTH = 500
@@ -34,6 +34,25 @@ def _check_window(start_date: dt.date, end_date: dt.date, days: list[dt.date]) -
     for day in days:
         if not start_date <= day <= end_date:
             raise ValidationError({"days": _("Every day of action must fall inside the campaign window.")})
+
+
+def _normalize_body(body: str) -> str:
+    # Browsers send textareas with CRLF line ends: store one form, so an unchanged text compares equal and
+    # the translators' diff does not show line ends.
+    return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _call_version_record(*, original: CallTranslation, actor) -> CallVersion:
+    """Keeps the original as just saved, so translators can later see what changed since their version."""
+    return CallVersion.objects.create(
+        campaign_id=original.campaign_id,
+        language=original.language,
+        title=original.title,
+        body=original.body,
+        demands=original.demands,
+        saved_at=original.source_updated_at,
+        saved_by=actor if actor is not None and actor.is_authenticated else None,
+    )
 
 
 @transaction.atomic
@@ -73,15 +92,16 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     now = timezone.now()
-    CallTranslation.objects.create(
+    original = CallTranslation.objects.create(
         campaign=campaign,
         language=language,
         title=title,
-        body=body,
+        body=_normalize_body(body),
         demands=_clean_demands(demands),
         is_original=True,
         source_updated_at=now,
     )
+    _call_version_record(original=original, actor=actor)
     DayOfAction.objects.bulk_create(
         [DayOfAction(campaign=campaign, date=day) for day in sorted(set(days_of_action))]
     )
@@ -137,20 +157,32 @@ def campaign_update(
 
 @transaction.atomic
 def call_translation_save(
-    *, actor, campaign: Campaign, language: str, title: str, body: str, demands: list[str]
+    *,
+    actor,
+    campaign: Campaign,
+    language: str,
+    title: str,
+    body: str,
+    demands: list[str],
+    based_on: dt.datetime | None = None,
 ) -> CallTranslation:
     """Adds or edits the call in one language. Translators and coordinators.
 
-    Editing the original makes every translation made before it outdated; a saved translation records
-    which version of the original it follows.
+    Changing the original stores a ``CallVersion`` and makes every translation made before it outdated;
+    saving the original unchanged changes nothing. A saved translation records which version of the
+    original it follows: the current one, or ``based_on`` (the original's ``source_updated_at`` as the
+    translator saw it) when the original changed while they were translating, so it stays outdated.
     """
     language = normalize_language(language)
     if not language:
         raise ValidationError({"language": _("Unknown language.")})
     require_translator(actor, campaign, language)
+    if based_on is not None and timezone.is_naive(based_on):
+        raise ValueError("based_on must be an aware datetime")
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": _("The call needs a title.")})
+    body = _normalize_body(body)
     if not body.strip():
         raise ValidationError({"body": _("The call needs a text.")})
     demands = _clean_demands(demands)
@@ -161,17 +193,25 @@ def call_translation_save(
         language=language,
         defaults={"title": title, "body": body, "demands": demands, "is_original": original is None},
     )
+    unchanged = (translation.title, translation.body, translation.demands) == (title, body, demands)
+    if translation.is_original and unchanged and not created:
+        return translation
     translation.title, translation.body, translation.demands = title, body, demands
+    data = {"language": language}
     if translation.is_original:
         translation.source_updated_at = now
+        translation.save()
+        data["version"] = _call_version_record(original=translation, actor=actor).pk
     else:
-        translation.source_updated_at = original.source_updated_at if original else now
-    translation.save()
+        current = original.source_updated_at if original and original.source_updated_at else now
+        translation.source_updated_at = min(based_on, current) if based_on else current
+        translation.save()
+        data["based_on"] = translation.source_updated_at.isoformat()
     audit_record(
         actor=actor,
         verb="campaigns.call.created" if created else "campaigns.call.updated",
         target=translation,
         campaign=campaign,
-        data={"language": language},
+        data=data,
     )
     return translation

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from .views import call, campaign, home, login, moderation
+from .views import call, campaign, endorsements, home, login, moderation
 
 
 def private(view):
@@ -25,6 +25,17 @@ urlpatterns = [
     path("c/<slug:slug>/actions/<int:pk>/", private(moderation.action_detail), name="action"),
     path("c/<slug:slug>/actions/<int:pk>/approve/", private(moderation.approve), name="approve"),
     path("c/<slug:slug>/actions/<int:pk>/reject/", private(moderation.reject), name="reject"),
+    path("c/<slug:slug>/endorsements/", private(endorsements.endorsement_queue), name="endorsements"),
+    path(
+        "c/<slug:slug>/endorsements/<int:pk>/approve/",
+        private(endorsements.endorsement_approve_view),
+        name="endorsement_approve",
+    ),
+    path(
+        "c/<slug:slug>/endorsements/<int:pk>/reject/",
+        private(endorsements.endorsement_reject_view),
+        name="endorsement_reject",
+    ),
     path("c/<slug:slug>/call/", private(call.translations), name="translations"),
     path("c/<slug:slug>/call/<str:language>/", private(call.translation_edit), name="translation_edit"),
     path("c/<slug:slug>/settings/", private(campaign.campaign_settings), name="campaign_settings"),

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import action_page, actions, calendar, campaigns, feeds, organizer, rsvp, rsvp_unsubscribe
+from .views import (
+    action_page,
+    actions,
+    atom,
+    calendar,
+    campaigns,
+    embed,
+    endorse,
+    export,
+    feeds,
+    organizer,
+    rsvp,
+    rsvp_unsubscribe,
+)
 from .views import map as map_views
 
 app_name = "public"
@@ -18,12 +31,30 @@ urlpatterns = [
     path("c/<slug:slug>/actions/<int:pk>/popup/", map_views.action_popup, name="action_popup"),
     path("c/<slug:slug>/actions/<int:pk>/rsvp/", rsvp.rsvp_form, name="rsvp"),
     path("c/<slug:slug>/actions/<int:pk>/rsvp/sent/", rsvp.rsvp_sent, name="rsvp_sent"),
+    path("c/<slug:slug>/endorse/", endorse.endorse, name="endorse"),
+    path("c/<slug:slug>/endorse/sent/", endorse.endorse_sent, name="endorse_sent"),
+    path("c/<slug:slug>/endorse/verify/<str:token>/", endorse.endorse_verify, name="endorse_verify"),
+    path("c/<slug:slug>/endorse/withdraw/<str:token>/", endorse.endorse_withdraw, name="endorse_withdraw"),
+    path("c/<slug:slug>/signatories/", endorse.signatories, name="signatories"),
     path("c/<slug:slug>/map/", map_views.map_page, name="map"),
     path("c/<slug:slug>/map/data.json", map_views.map_data, name="map_data"),
     path("c/<slug:slug>/calendar/", calendar.calendar_days_page, name="calendar"),
+    path("c/<slug:slug>/embed/", embed.embed_page, name="embed"),
+    path("c/<slug:slug>/embed/data.json", embed.embed_data, name="embed_data"),
+    path("c/<slug:slug>/embed/frame/", embed.embed_frame, name="embed_frame"),
+    path("c/<slug:slug>/embed/map/", embed.embed_map, name="embed_map"),
     path("c/<slug:slug>/calendar/now/", calendar.calendar_now_page, name="calendar_now"),
+    path("c/<slug:slug>/export/actions.csv", export.actions_csv, name="actions_csv"),
+    path("c/<slug:slug>/export/actions.geojson", export.actions_geojson, name="actions_geojson"),
     path("feeds/c/<slug:slug>/actions.ics", feeds.campaign_ics, name="campaign_ics"),
     path("feeds/c/<slug:slug>/<str:country>/actions.ics", feeds.country_ics, name="country_ics"),
+    path("feeds/c/<slug:slug>/actions.atom", atom.campaign_actions_atom, name="campaign_actions_atom"),
+    path(
+        "feeds/c/<slug:slug>/<str:country>/actions.atom",
+        atom.country_actions_atom,
+        name="country_actions_atom",
+    ),
+    path("feeds/c/<slug:slug>/call.atom", atom.call_atom, name="call_atom"),
     path("feeds/rsvps/<str:token>.ics", feeds.rsvp_calendar_feed, name="rsvp_calendar_feed"),
     path("r/<str:token>/", rsvp.rsvp_manage, name="rsvp_manage"),
     path("r/<str:token>/confirm/", rsvp.rsvp_confirm_view, name="rsvp_confirm"),

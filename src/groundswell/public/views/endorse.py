@@ -1,0 +1,177 @@
+"""Endorsing a campaign's call: the form, "check your inbox", the signer's private pages (verify, withdraw,
+by the secret links in their email) and the public list of signatories.
+
+The private pages carry the secret in their URL: no-store, noindex, no Referer (``organizer._private``).
+Their POSTs are exempt from CSRF checks: the secret in the URL is the credential (no cookie is), and under
+``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` with a form's POST, which Django refuses.
+Verifying takes a button (a POST): mail scanners open the links in emails.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from groundswell.campaigns.selectors import campaign_get_public
+from groundswell.core.privacy import client_key, keyed_hash
+from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.organizations.models import Endorsement
+from groundswell.organizations.selectors import endorsement_public_groups
+from groundswell.organizations.services import endorsement_submit, endorsement_verify, endorsement_withdraw
+from groundswell.organizations.tokens import VERIFY, WITHDRAW, endorsement_from_token
+from groundswell.participation.tokens import normalize_email
+
+from ..endorse_forms import EndorseForm
+from .http_cache import PAGE_MAX_AGE
+from .organizer import _private
+from .rsvp import _no_store
+
+
+def _too_many_for(email: str) -> bool:
+    # The form must not become a way to mail strangers: a few emails per address a day.
+    return rate_limit_exceeded(
+        scope="endorse-submit-email",
+        key=keyed_hash(normalize_email(email)),
+        limit=settings.SUBMISSIONS_PER_EMAIL_PER_DAY,
+        window_s=24 * 3600,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def endorse(request, slug):
+    """Anyone may endorse the call, without an account: verified by email, then moderated."""
+    campaign = campaign_get_public(slug=slug)
+    is_open = campaign.status == campaign.Status.PUBLISHED
+    status = 200
+    form = None
+    if request.method == "POST" and is_open:
+        form = EndorseForm(request.POST, language=request.LANGUAGE_CODE)
+        if form.is_spam():
+            # Look like success to a bot; save nothing.
+            return redirect("public:endorse_sent", slug=campaign.slug)
+        if rate_limit_exceeded(
+            scope="endorse-submit", key=client_key(request), limit=settings.SUBMISSIONS_PER_HOUR
+        ):
+            form.is_valid()
+            form.add_error(None, _("Too many submissions from your connection. Please try again in an hour."))
+            status = 429
+        elif not form.is_valid():
+            status = 400
+        elif _too_many_for(form.cleaned_data["email"]):
+            form.add_error(
+                "email",
+                _("This email address has received many confirmations today. Please try again tomorrow."),
+            )
+            status = 429
+        else:
+            try:
+                # The same answer whether or not this address (or website) had endorsed before.
+                endorsement_submit(campaign=campaign, data=form.endorsement_input())
+            except ValidationError as error:
+                form.add_service_errors(error)
+                status = 400
+            else:
+                return redirect("public:endorse_sent", slug=campaign.slug)
+    elif is_open:
+        form = EndorseForm(language=request.LANGUAGE_CODE)
+    return _no_store(
+        render(
+            request,
+            "public/endorse_form.html",
+            {"campaign": campaign, "form": form, "is_open": is_open},
+            status=status,
+        )
+    )
+
+
+@require_GET
+def endorse_sent(request, slug):
+    campaign = campaign_get_public(slug=slug)
+    return _no_store(render(request, "public/endorse_sent.html", {"campaign": campaign}))
+
+
+def _endorsement_or_404(slug: str, token: str, purpose: str) -> Endorsement:
+    endorsement = endorsement_from_token(
+        token, purpose, Endorsement.objects.select_related("campaign", "organization")
+    )
+    if endorsement is None or endorsement.campaign.slug != slug:
+        raise Http404("This link is not valid")
+    return endorsement
+
+
+def _signer_name(endorsement: Endorsement) -> str:
+    return endorsement.signer_name or endorsement.organization.name
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def endorse_verify(request, slug, token):
+    endorsement = _endorsement_or_404(slug, token, VERIFY)
+    if request.method == "POST":
+        try:
+            endorsement_verify(endorsement=endorsement)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Thank you: your endorsement is confirmed. A moderator will check it soon.")
+            )
+        return _private(redirect("public:endorse_verify", slug=slug, token=token))
+    return _private(
+        render(
+            request,
+            "public/endorse_verify.html",
+            {
+                "campaign": endorsement.campaign,
+                "endorsement": endorsement,
+                "signer_name": _signer_name(endorsement),
+                "token": token,
+            },
+        )
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def endorse_withdraw(request, slug, token):
+    endorsement = _endorsement_or_404(slug, token, WITHDRAW)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm that you withdraw your endorsement."))
+        else:
+            try:
+                endorsement_withdraw(endorsement=endorsement)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Your endorsement is withdrawn: it is no longer in the list."))
+        return _private(redirect("public:endorse_withdraw", slug=slug, token=token))
+    return _private(
+        render(
+            request,
+            "public/endorse_withdraw.html",
+            {
+                "campaign": endorsement.campaign,
+                "endorsement": endorsement,
+                "signer_name": _signer_name(endorsement),
+                "token": token,
+            },
+        )
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=PAGE_MAX_AGE)
+def signatories(request, slug):
+    """The public list: approved signatories by country, with counts. Nothing private is handed over."""
+    campaign = campaign_get_public(slug=slug)
+    return render(
+        request,
+        "public/signatories.html",
+        {"campaign": campaign, "signatories": endorsement_public_groups(campaign=campaign)},
+    )
