@@ -298,6 +298,8 @@ RSVP_CONFIRM_HOURS = int(os.environ.get("GROUNDSWELL_RSVP_CONFIRM_HOURS", "48"))
 SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "20"))
 # Confirmation emails one address may receive from the action form per day.
 SUBMISSIONS_PER_EMAIL_PER_DAY = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_EMAIL_PER_DAY", "10"))
+# Actions one API token may submit per hour.
+API_SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_API_SUBMISSIONS_PER_HOUR", "120"))
 # Failed dashboard logins per client address per 15 minutes before login is refused for a while.
 LOGIN_FAILURES_PER_15_MIN = int(os.environ.get("GROUNDSWELL_LOGIN_FAILURES_PER_15_MIN", "10"))
 # Map data built rather than served from the cache (text searches, new filter combinations), per client

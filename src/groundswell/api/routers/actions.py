@@ -33,7 +33,6 @@ router = Router(tags=["actions"])
 
 EXACT_DECIMALS = 5  # about 1 m
 APPROXIMATE_DECIMALS = 4  # about 10 m: more digits would claim a precision the point does not have
-SUBMISSIONS_PER_HOUR = 120  # per token; settings.API_SUBMISSIONS_PER_HOUR overrides
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 TOKEN_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
@@ -170,7 +169,7 @@ def action_submit_with_token(request, slug: str, payload: ActionSubmitIn):
         raise ApiError(403, "This token is for another campaign.")
     if not campaign.is_published:
         raise ApiError(403, "This campaign is closed: it takes no new actions.")
-    limit = getattr(settings, "API_SUBMISSIONS_PER_HOUR", SUBMISSIONS_PER_HOUR)
+    limit = settings.API_SUBMISSIONS_PER_HOUR
     if rate_limit_exceeded(scope="api-submit", key=str(api_token.pk), limit=limit, window_s=3600):
         raise ApiError(
             429,
