@@ -288,7 +288,7 @@ def test_call_feed_with_lang_holds_only_that_translation_and_says_when_it_is_out
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     assert "De l'eau propre" in feed.findtext("a:title", namespaces=NS)
     everything = {item["link"][-2:]: item for item in entries(parse(client.get(call_url(campaign))))}
-    assert "follows an earlier version of the original" in everything["fr"]["summary"]
+    assert "suit une version antérieure de l'original" in everything["fr"]["summary"]  # in its language
     assert "earlier version" not in everything["en"]["summary"]
 
 
