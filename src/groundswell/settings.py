@@ -294,6 +294,8 @@ LOGGING = {
 RETENTION_DAYS = int(os.environ.get("GROUNDSWELL_RETENTION_DAYS", "30"))
 # Hours an RSVP waits for its email confirmation before it is deleted.
 RSVP_CONFIRM_HOURS = int(os.environ.get("GROUNDSWELL_RSVP_CONFIRM_HOURS", "48"))
+# Days an endorsement waits for its email verification before it (and its private email) is deleted.
+ENDORSEMENT_CONFIRM_DAYS = int(os.environ.get("GROUNDSWELL_ENDORSEMENT_CONFIRM_DAYS", "7"))
 # Public submissions per client (by hashed address) per hour before the form refuses more.
 SUBMISSIONS_PER_HOUR = int(os.environ.get("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "20"))
 # Confirmation emails one address may receive from the action form per day.

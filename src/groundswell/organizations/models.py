@@ -65,6 +65,9 @@ class Endorsement(models.Model):
     link_nonce = models.CharField(max_length=32, blank=True)
     decision_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When we last asked the signer's inbox to verify: unverified endorsements are deleted
+    # GROUNDSWELL_ENDORSEMENT_CONFIRM_DAYS after it (organizations/retention.py).
+    requested_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

@@ -122,6 +122,7 @@ def _fill(endorsement: Endorsement, data: EndorsementInput, *, key: str, domain:
     # A new nonce: the links of an earlier, never verified submission stop working.
     endorsement.link_nonce = secrets.token_hex(16)
     endorsement.status = Endorsement.Status.UNVERIFIED
+    endorsement.requested_at = timezone.now()
     endorsement.verified_at = endorsement.approved_at = endorsement.withdrawn_at = None
     endorsement.decision_reason = ""
 

@@ -27,9 +27,12 @@ def purge_personal_data() -> dict:
     from django.core.management import call_command
     from django_tasks import task_backends
 
+    from groundswell.organizations.retention import endorsement_purge_unverified
+
     from .retention import rsvp_purge
 
     result = rsvp_purge()
+    result["unverified_endorsements"] = endorsement_purge_unverified()
     if type(task_backends["default"]).__module__.startswith("django_tasks_db"):
         call_command("prune_db_task_results", min_age_days=1, verbosity=0)
     return result

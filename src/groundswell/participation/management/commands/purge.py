@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from groundswell.organizations.retention import endorsement_purge_unverified
 from groundswell.participation.retention import rsvp_purge
 
 
 class Command(BaseCommand):
     help = (
         "Erase the names and emails of RSVPs to actions that ended more than GROUNDSWELL_RETENTION_DAYS ago "
-        "and delete RSVPs never confirmed. Counts remain."
+        "and delete RSVPs and endorsements never confirmed. Counts remain."
     )
 
     def add_arguments(self, parser):
@@ -22,4 +23,9 @@ class Command(BaseCommand):
             f"{verb} the personal data of {result['erased']} RSVP(s) to actions that ended more than "
             f"{settings.RETENTION_DAYS} days ago; {'would delete' if dry_run else 'deleted'} "
             f"{result['expired']} RSVP(s) never confirmed within {settings.RSVP_CONFIRM_HOURS} hours."
+        )
+        endorsements = endorsement_purge_unverified(dry_run=dry_run)
+        self.stdout.write(
+            f"{'Would delete' if dry_run else 'Deleted'} {endorsements} endorsement(s) never verified within "
+            f"{settings.ENDORSEMENT_CONFIRM_DAYS} days."
         )
