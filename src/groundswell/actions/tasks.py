@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django_tasks import task
 
-from groundswell.core.mail import absolute_url, send_templated_mail
-from groundswell.core.tasks import retry_or_report
+from groundswell.core.mail import absolute_url
+from groundswell.core.tasks import send_mail_or_retry
 
 
 def _report(action, verb: str):
@@ -24,24 +24,19 @@ def send_action_received_email(action_id: int, token: str, attempt: int = 1) -> 
     from .models import Action
 
     action = Action.objects.select_related("campaign").get(pk=action_id)
-    try:
-        send_templated_mail(
-            to=action.contact_email,
-            template="actions/email/action_received",
-            context={
-                "action": action,
-                "edit_url": absolute_url(reverse("public:organizer", kwargs={"token": token})),
-            },
-            language=action.language,
-        )
-    except Exception as error:  # noqa: BLE001 -- retried, then reported; never lost silently
-        retry_or_report(
-            send_action_received_email,
-            args=(action_id, token),
-            attempt=attempt,
-            error=error,
-            report=_report(action, "actions.email.failed"),
-        )
+    send_mail_or_retry(
+        send_action_received_email,
+        args=(action_id, token),
+        attempt=attempt,
+        report=_report(action, "actions.email.failed"),
+        to=action.contact_email,
+        template="actions/email/action_received",
+        context={
+            "action": action,
+            "edit_url": absolute_url(reverse("public:organizer", kwargs={"token": token})),
+        },
+        language=action.language,
+    )
 
 
 @task()
@@ -50,18 +45,13 @@ def send_action_decision_email(action_id: int, attempt: int = 1) -> None:
     from .models import Action
 
     action = Action.objects.select_related("campaign").get(pk=action_id)
-    try:
-        send_templated_mail(
-            to=action.contact_email,
-            template="actions/email/action_decision",
-            context={"action": action, "action_url": absolute_url(action.get_absolute_url())},
-            language=action.language,
-        )
-    except Exception as error:  # noqa: BLE001 -- retried, then reported; never lost silently
-        retry_or_report(
-            send_action_decision_email,
-            args=(action_id,),
-            attempt=attempt,
-            error=error,
-            report=_report(action, "actions.email.failed"),
-        )
+    send_mail_or_retry(
+        send_action_decision_email,
+        args=(action_id,),
+        attempt=attempt,
+        report=_report(action, "actions.email.failed"),
+        to=action.contact_email,
+        template="actions/email/action_decision",
+        context={"action": action, "action_url": absolute_url(action.get_absolute_url())},
+        language=action.language,
+    )

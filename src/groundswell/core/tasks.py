@@ -10,6 +10,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task_backends
 
+from .mail import send_templated_mail
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
@@ -33,3 +35,12 @@ def retry_or_report(task, *, args: tuple, attempt: int, error: Exception, report
         return
     logger.error("Task %s failed %d times; giving up: %s", task.name, attempt, message)
     report(message)
+
+
+def send_mail_or_retry(task, *, args: tuple, attempt: int, report, **mail) -> None:
+    """``send_templated_mail(**mail)`` from inside ``task``; a failure is retried, then reported
+    (``retry_or_report``), never lost silently."""
+    try:
+        send_templated_mail(**mail)
+    except Exception as error:  # noqa: BLE001 -- retried, then reported
+        retry_or_report(task, args=args, attempt=attempt, error=error, report=report)

@@ -6,8 +6,8 @@ Each is retried when sending fails (``core/tasks.py``), then reported in the aud
 from django.urls import reverse
 from django_tasks import task
 
-from groundswell.core.mail import absolute_url, send_templated_mail
-from groundswell.core.tasks import retry_or_report
+from groundswell.core.mail import absolute_url
+from groundswell.core.tasks import send_mail_or_retry
 
 from .tokens import VERIFY, WITHDRAW, endorsement_token
 
@@ -62,25 +62,20 @@ def send_endorsement_verification_email(endorsement_id: int, attempt: int = 1) -
     endorsement = _endorsement(endorsement_id)
     if endorsement.status != endorsement.Status.UNVERIFIED or not endorsement.organization.contact_email:
         return
-    try:
-        send_templated_mail(
-            to=endorsement.organization.contact_email,
-            template="organizations/email/endorsement_verify",
-            context={
-                "endorsement": endorsement,
-                "signer_name": _signer_name(endorsement),
-                **_links(endorsement),
-            },
-            language=endorsement.language,
-        )
-    except Exception as error:  # noqa: BLE001 -- retried, then reported; never lost silently
-        retry_or_report(
-            send_endorsement_verification_email,
-            args=(endorsement_id,),
-            attempt=attempt,
-            error=error,
-            report=_report(endorsement),
-        )
+    send_mail_or_retry(
+        send_endorsement_verification_email,
+        args=(endorsement_id,),
+        attempt=attempt,
+        report=_report(endorsement),
+        to=endorsement.organization.contact_email,
+        template="organizations/email/endorsement_verify",
+        context={
+            "endorsement": endorsement,
+            "signer_name": _signer_name(endorsement),
+            **_links(endorsement),
+        },
+        language=endorsement.language,
+    )
 
 
 @task()
@@ -92,25 +87,20 @@ def send_endorsement_known_email(endorsement_id: int, to: str, language: str, at
 
     same_signer = endorsement.email_key == endorsement_email_key(to)
     links = _links(endorsement)
-    try:
-        send_templated_mail(
-            to=to,
-            template="organizations/email/endorsement_known",
-            context={
-                "endorsement": endorsement,
-                "signatories_url": links["signatories_url"],
-                "withdraw_url": links["withdraw_url"] if same_signer else "",
-            },
-            language=language,
-        )
-    except Exception as error:  # noqa: BLE001 -- retried, then reported; never lost silently
-        retry_or_report(
-            send_endorsement_known_email,
-            args=(endorsement_id, to, language),
-            attempt=attempt,
-            error=error,
-            report=_report(endorsement),
-        )
+    send_mail_or_retry(
+        send_endorsement_known_email,
+        args=(endorsement_id, to, language),
+        attempt=attempt,
+        report=_report(endorsement),
+        to=to,
+        template="organizations/email/endorsement_known",
+        context={
+            "endorsement": endorsement,
+            "signatories_url": links["signatories_url"],
+            "withdraw_url": links["withdraw_url"] if same_signer else "",
+        },
+        language=language,
+    )
 
 
 @task()
@@ -119,22 +109,17 @@ def send_endorsement_decision_email(endorsement_id: int, attempt: int = 1) -> No
     endorsement = _endorsement(endorsement_id)
     if not endorsement.organization.contact_email:
         return
-    try:
-        send_templated_mail(
-            to=endorsement.organization.contact_email,
-            template="organizations/email/endorsement_decision",
-            context={
-                "endorsement": endorsement,
-                "signer_name": _signer_name(endorsement),
-                **_links(endorsement),
-            },
-            language=endorsement.language,
-        )
-    except Exception as error:  # noqa: BLE001 -- retried, then reported; never lost silently
-        retry_or_report(
-            send_endorsement_decision_email,
-            args=(endorsement_id,),
-            attempt=attempt,
-            error=error,
-            report=_report(endorsement),
-        )
+    send_mail_or_retry(
+        send_endorsement_decision_email,
+        args=(endorsement_id,),
+        attempt=attempt,
+        report=_report(endorsement),
+        to=endorsement.organization.contact_email,
+        template="organizations/email/endorsement_decision",
+        context={
+            "endorsement": endorsement,
+            "signer_name": _signer_name(endorsement),
+            **_links(endorsement),
+        },
+        language=endorsement.language,
+    )

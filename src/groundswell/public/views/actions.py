@@ -1,6 +1,5 @@
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -22,12 +21,11 @@ from groundswell.actions.services import action_submit
 from groundswell.campaigns.selectors import campaign_get_public
 from groundswell.core import geocoding
 from groundswell.core.mail import absolute_url
-from groundswell.core.privacy import client_key, keyed_hash
-from groundswell.core.ratelimit import rate_limit_exceeded
 
 from ..forms import ActionForm, likely_places
 from .filtering import filter_context
 from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, query_of, with_query
+from .submission_limits import address_limit_reached, client_limit_reached
 
 SUBMITTED_SESSION_KEY = "groundswell_submitted_action"
 LIST_PER_COUNTRY_PAGE = 50  # one country's actions per page
@@ -192,18 +190,16 @@ def action_new(request, slug):
         if form.is_spam():
             # Look like success to a bot; save nothing.
             return redirect("public:action_submitted", slug=campaign.slug)
-        if rate_limit_exceeded(
-            scope="action-submit", key=client_key(request), limit=settings.SUBMISSIONS_PER_HOUR
-        ):
+        if client_limit_reached(request, form, scope="action-submit") or (
             form.is_valid()
-            form.add_error(None, _("Too many submissions from your connection. Please try again in an hour."))
-            status = 429
-        elif form.is_valid() and form.action_input is not None and _too_many_for(form):
-            # The form must not become a way to mail strangers: a few confirmations per address a day.
-            form.add_error(
-                "contact_email",
-                _("This email address has received many confirmations today. Please try again tomorrow."),
+            and form.action_input is not None
+            and address_limit_reached(
+                form,
+                field="contact_email",
+                address=form.action_input.contact_email.casefold(),
+                scope="action-submit-email",
             )
+        ):
             status = 429
         elif form.action_input is not None:
             action, token = action_submit(campaign=campaign, data=form.action_input)
@@ -214,15 +210,6 @@ def action_new(request, slug):
     else:
         form = ActionForm(campaign=campaign, language=request.LANGUAGE_CODE)
     return render(request, "public/action_form.html", {"campaign": campaign, "form": form}, status=status)
-
-
-def _too_many_for(form) -> bool:
-    return rate_limit_exceeded(
-        scope="action-submit-email",
-        key=keyed_hash(form.action_input.contact_email.casefold()),
-        limit=settings.SUBMISSIONS_PER_EMAIL_PER_DAY,
-        window_s=24 * 3600,
-    )
 
 
 @require_GET

@@ -7,7 +7,6 @@ Their POSTs are exempt from CSRF checks: the secret in the URL is the credential
 Verifying takes a button (a POST): mail scanners open the links in emails.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,8 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from groundswell.campaigns.selectors import campaign_get_public
-from groundswell.core.privacy import client_key, keyed_hash
-from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.organizations.models import Endorsement
 from groundswell.organizations.selectors import endorsement_public_groups
 from groundswell.organizations.services import endorsement_submit, endorsement_verify, endorsement_withdraw
@@ -30,16 +27,7 @@ from ..endorse_forms import EndorseForm
 from .http_cache import PAGE_MAX_AGE
 from .organizer import _private
 from .rsvp import _no_store
-
-
-def _too_many_for(email: str) -> bool:
-    # The form must not become a way to mail strangers: a few emails per address a day.
-    return rate_limit_exceeded(
-        scope="endorse-submit-email",
-        key=keyed_hash(normalize_email(email)),
-        limit=settings.SUBMISSIONS_PER_EMAIL_PER_DAY,
-        window_s=24 * 3600,
-    )
+from .submission_limits import address_limit_reached, client_limit_reached
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -54,19 +42,16 @@ def endorse(request, slug):
         if form.is_spam():
             # Look like success to a bot; save nothing.
             return redirect("public:endorse_sent", slug=campaign.slug)
-        if rate_limit_exceeded(
-            scope="endorse-submit", key=client_key(request), limit=settings.SUBMISSIONS_PER_HOUR
-        ):
-            form.is_valid()
-            form.add_error(None, _("Too many submissions from your connection. Please try again in an hour."))
+        if client_limit_reached(request, form, scope="endorse-submit"):
             status = 429
         elif not form.is_valid():
             status = 400
-        elif _too_many_for(form.cleaned_data["email"]):
-            form.add_error(
-                "email",
-                _("This email address has received many confirmations today. Please try again tomorrow."),
-            )
+        elif address_limit_reached(
+            form,
+            field="email",
+            address=normalize_email(form.cleaned_data["email"]),
+            scope="endorse-submit-email",
+        ):
             status = 429
         else:
             try:

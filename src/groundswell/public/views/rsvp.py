@@ -21,8 +21,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groundswell.core.mail import absolute_url
-from groundswell.core.privacy import client_key, keyed_hash
-from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.participation.models import MAX_PARTY_SIZE, RSVP
 from groundswell.participation.selectors import rsvp_counts, rsvp_places_left
 from groundswell.participation.services import (
@@ -38,6 +36,7 @@ from groundswell.participation.tokens import calendar_token, normalize_email, rs
 from ..rsvp_forms import RSVPChangeForm, RSVPForm
 from .action_page import _public_action_or_404, place_text
 from .organizer import _private
+from .submission_limits import address_limit_reached, client_limit_reached
 
 # Below this many places left the form says how many: one party could take them all.
 FEW_PLACES = MAX_PARTY_SIZE
@@ -76,16 +75,6 @@ def _no_store(response):
     return response
 
 
-def _too_many_for(email: str) -> bool:
-    # The form must not become a way to mail strangers: a few confirmations per address a day.
-    return rate_limit_exceeded(
-        scope="rsvp-submit-email",
-        key=keyed_hash(normalize_email(email)),
-        limit=settings.SUBMISSIONS_PER_EMAIL_PER_DAY,
-        window_s=24 * 3600,
-    )
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_form(request, slug, pk):
     """The RSVP form: a whole page, or (for htmx, on the action page) only the form's section."""
@@ -97,19 +86,16 @@ def rsvp_form(request, slug, pk):
         if form.is_spam():
             # Look like success to a bot; save nothing.
             return redirect("public:rsvp_sent", slug=campaign.slug, pk=action.pk)
-        if rate_limit_exceeded(
-            scope="rsvp-submit", key=client_key(request), limit=settings.SUBMISSIONS_PER_HOUR
-        ):
-            form.is_valid()
-            form.add_error(None, _("Too many submissions from your connection. Please try again in an hour."))
+        if client_limit_reached(request, form, scope="rsvp-submit"):
             status = 429
         elif not form.is_valid():
             status = 400
-        elif _too_many_for(form.cleaned_data["email"]):
-            form.add_error(
-                "email",
-                _("This email address has received many confirmations today. Please try again tomorrow."),
-            )
+        elif address_limit_reached(
+            form,
+            field="email",
+            address=normalize_email(form.cleaned_data["email"]),
+            scope="rsvp-submit-email",
+        ):
             status = 429
         elif rsvp_places_left(action) == 0:
             # Refused before the service looks the address up: a full action answers every address alike
