@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "groundswell.organizations",
     "groundswell.actions",
     "groundswell.participation",
+    "groundswell.reports",
     "groundswell.public",
     "groundswell.dashboard",
     "groundswell.api",
