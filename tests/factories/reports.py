@@ -13,7 +13,7 @@ from PIL import Image
 
 from groundswell.reports.models import Incident, Photo, ReportBack, Review
 
-from . import ActionFactory
+from . import ActionFactory, CampaignFactory
 
 
 def past_action(**kwargs):
@@ -69,7 +69,7 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Incident
 
-    campaign = factory.LazyAttribute(lambda i: i.action.campaign if i.action else ActionFactory().campaign)
+    campaign = factory.LazyAttribute(lambda i: i.action.campaign if i.action else CampaignFactory())
     action = None
     kind = Incident.Kind.POLICE
     date = factory.LazyFunction(lambda: (timezone.now() - dt.timedelta(days=3)).date())
