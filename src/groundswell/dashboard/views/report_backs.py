@@ -1,0 +1,191 @@
+"""The moderation of report-backs and their photos: the queue by status, approve or reject (with a reason the
+organizer sees) each report-back and each photo, have faces blurred, and look at photos not yet public."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from groundswell.reports.models import Review
+from groundswell.reports.selectors.report_backs import (
+    photo_for_moderation,
+    report_back_for_moderation,
+    report_back_moderation_list,
+)
+from groundswell.reports.services.report_backs import (
+    MAX_REASON,
+    photo_approve,
+    photo_blur_faces,
+    photo_reject,
+    report_back_approve,
+    report_back_reject,
+)
+
+from ..access import campaign_for
+
+PER_PAGE = 20
+VARIANTS = {"thumb": "thumbnail", "full": "image"}
+
+
+def _status(value) -> str:
+    return value if value in Review.values else Review.PENDING
+
+
+def _back(request, campaign):
+    """To the queue the moderator came from (the status filter and page travel in the form)."""
+    url = reverse("dashboard:report_backs", kwargs={"slug": campaign.slug})
+    status = _status(request.POST.get("status"))
+    query = f"?status={status}"
+    page = request.POST.get("page", "")
+    if page.isdigit():
+        query += f"&page={page}"
+    return redirect(url + query)
+
+
+def _error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_GET
+def report_back_queue(request, slug):
+    campaign, access = campaign_for(request, slug, need="moderate")
+    status = _status(request.GET.get("status"))
+    page = Paginator(report_back_moderation_list(campaign=campaign, status=status), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "dashboard/report_back_queue.html",
+        {
+            "campaign": campaign,
+            "access": access,
+            "page": page,
+            "status": status,
+            "statuses": Review.choices,
+            "max_reason": MAX_REASON,
+        },
+    )
+
+
+def _report_back_or_404(campaign, pk):
+    report_back = report_back_for_moderation(campaign=campaign, pk=pk)
+    if report_back is None:
+        raise Http404("No such report-back")
+    return report_back
+
+
+def _photo_or_404(campaign, pk):
+    photo = photo_for_moderation(campaign=campaign, pk=pk)
+    if photo is None:
+        raise Http404("No such photo")
+    return photo
+
+
+@login_required
+@require_POST
+def report_back_approve_view(request, slug, pk):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    report_back = _report_back_or_404(campaign, pk)
+    try:
+        report_back_approve(actor=request.user, report_back=report_back)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, _("Approved: the report-back is public. Its photos each need approval too.")
+        )
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def report_back_reject_view(request, slug, pk):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    report_back = _report_back_or_404(campaign, pk)
+    try:
+        report_back_reject(actor=request.user, report_back=report_back, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Rejected: the organizer sees your reason on their page."))
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def photo_approve_view(request, slug, pk):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    photo = _photo_or_404(campaign, pk)
+    try:
+        photo_approve(actor=request.user, photo=photo)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Photo approved."))
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def photo_reject_view(request, slug, pk):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    photo = _photo_or_404(campaign, pk)
+    try:
+        photo_reject(actor=request.user, photo=photo, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Photo rejected: its files are deleted; the organizer sees your reason."))
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def photo_blur_view(request, slug, pk):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    photo = _photo_or_404(campaign, pk)
+    try:
+        found = photo_blur_faces(actor=request.user, photo=photo)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if found:
+            messages.success(
+                request,
+                _("%(count)d face(s) blurred. Look at the photo again: detection misses some faces.")
+                % {"count": found},
+            )
+        else:
+            messages.warning(
+                request, _("No face was found. Look at the photo: reject it if someone can be recognized.")
+            )
+    return _back(request, campaign)
+
+
+@login_required
+@require_GET
+def photo_file_view(request, slug, pk, variant):
+    campaign, _access = campaign_for(request, slug, need="moderate")
+    if variant not in VARIANTS:
+        raise Http404("No such photo")
+    photo = _photo_or_404(campaign, pk)
+    if photo.status == Review.REJECTED:
+        raise Http404("The files of a rejected photo are deleted")
+    try:
+        handle = default_storage.open(getattr(photo, VARIANTS[variant]), "rb")
+    except FileNotFoundError:
+        raise Http404("No such photo") from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,79 @@
+"""Reads of report-backs and photos for the organizer's page, the moderators' queue and the photo files."""
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from groundswell.campaigns.models import Campaign
+
+from ..models import Photo, ReportBack, Review
+
+# The campaign statuses whose approved photos anyone may see (as every public page: published or archived).
+PUBLIC_CAMPAIGN_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED)
+# The basename of a stored photo or thumbnail: what ``Photo.image_url`` puts in the address.
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{8,64}(?:-thumb)?\.jpg$")
+
+
+def report_back_for_organizer(*, action) -> ReportBack | None:
+    """The action's report-back with its photos (every status), or None before the first one is sent."""
+    return (
+        ReportBack.objects.filter(action=action)
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")))
+        .first()
+    )
+
+
+def photo_for_organizer(*, action, pk: int) -> Photo | None:
+    return (
+        Photo.objects.filter(pk=pk, report_back__action=action).select_related("report_back__action").first()
+    )
+
+
+def report_back_moderation_list(*, campaign, status: str = Review.PENDING) -> QuerySet[ReportBack]:
+    """The campaign's report-backs in ``status`` (oldest first when pending, newest first otherwise), with
+    their actions and every photo, in a constant number of queries."""
+    ordering = ("updated_at", "id") if status == Review.PENDING else ("-updated_at", "-id")
+    return (
+        ReportBack.objects.filter(action__campaign=campaign, status=status)
+        .select_related("action")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")))
+        .order_by(*ordering)
+    )
+
+
+def report_back_for_moderation(*, campaign, pk: int) -> ReportBack | None:
+    return (
+        ReportBack.objects.filter(pk=pk, action__campaign=campaign).select_related("action__campaign").first()
+    )
+
+
+def photo_for_moderation(*, campaign, pk: int) -> Photo | None:
+    return (
+        Photo.objects.filter(pk=pk, report_back__action__campaign=campaign)
+        .select_related("report_back__action__campaign")
+        .first()
+    )
+
+
+def photo_public_file(*, name: str) -> str | None:
+    """The storage name of a public photo or thumbnail by its basename, or None when there is no such file
+    or it is not public: the photo and its report-back approved, the action public, the campaign public."""
+    if not _FILE_NAME.match(name):
+        return None
+    stored = f"photos/{name}"
+    photo = (
+        Photo.objects.filter(Q(image=stored) | Q(thumbnail=stored))
+        .select_related("report_back__action__campaign")
+        .first()
+    )
+    if photo is None:
+        return None
+    report_back = photo.report_back
+    action = report_back.action
+    public = (
+        photo.status == Review.APPROVED
+        and report_back.status == Review.APPROVED
+        and action.is_public
+        and action.campaign.status in PUBLIC_CAMPAIGN_STATUSES
+    )
+    return stored if public else None
