@@ -308,3 +308,6 @@ LOGIN_FAILURES_PER_15_MIN = int(os.environ.get("GROUNDSWELL_LOGIN_FAILURES_PER_1
 # Map data built rather than served from the cache (text searches, new filter combinations), per client
 # address per minute: beyond it, 429. Building a large campaign's data takes the better part of a second.
 MAP_BUILDS_PER_MINUTE = int(os.environ.get("GROUNDSWELL_MAP_BUILDS_PER_MINUTE", "60"))
+# Report-back photos: the largest upload accepted (bytes) and the most pixels (width × height) decoded.
+PHOTO_MAX_BYTES = int(os.environ.get("GROUNDSWELL_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(os.environ.get("GROUNDSWELL_PHOTO_MAX_PIXELS", "40000000"))

@@ -62,6 +62,7 @@ def test_no_endpoint_answers_personal_data(client, campaign, private_data, token
         "/api/v1/campaigns/clean-water/actions?updated_since=2000-01-01T00:00:00Z",
         "/api/v1/campaigns/clean-water/endorsements",
         "/api/v1/campaigns/clean-water/statistics",
+        "/api/v1/campaigns/clean-water/report",
         "/api/v1/me/actions",
         "/api/v1/openapi.json",
     ]

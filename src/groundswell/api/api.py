@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .errors import ApiError
-from .routers import actions, campaigns, endorsements, statistics
+from .routers import actions, campaigns, endorsements, report, statistics
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -73,3 +73,4 @@ api.add_router("", campaigns.router)
 api.add_router("", actions.router)
 api.add_router("", endorsements.router)
 api.add_router("", statistics.router)
+api.add_router("", report.router)

@@ -3,6 +3,9 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 
 from .views import call, campaign, endorsements, home, login, moderation
+from .views import incidents as incident_views
+from .views import report_backs as report_back_views
+from .views import statistics as statistics_views
 
 
 def private(view):
@@ -41,4 +44,59 @@ urlpatterns = [
     path("c/<slug:slug>/settings/", private(campaign.campaign_settings), name="campaign_settings"),
     path("c/<slug:slug>/roles/", private(campaign.roles), name="roles"),
     path("c/<slug:slug>/roles/<int:pk>/revoke/", private(campaign.role_revoke_view), name="role_revoke"),
+    path("c/<slug:slug>/incidents/", private(incident_views.incident_list), name="incidents"),
+    path("c/<slug:slug>/incidents/new/", private(incident_views.incident_new), name="incident_new"),
+    path("c/<slug:slug>/incidents/<int:pk>/", private(incident_views.incident_detail), name="incident"),
+    path(
+        "c/<slug:slug>/incidents/<int:pk>/approve/",
+        private(incident_views.incident_approve_view),
+        name="incident_approve",
+    ),
+    path(
+        "c/<slug:slug>/incidents/<int:pk>/reject/",
+        private(incident_views.incident_reject_view),
+        name="incident_reject",
+    ),
+    path(
+        "c/<slug:slug>/incidents/<int:pk>/edit/",
+        private(incident_views.incident_edit_view),
+        name="incident_edit",
+    ),
+    path(
+        "c/<slug:slug>/incidents/<int:pk>/notes/",
+        private(incident_views.incident_note_view),
+        name="incident_note",
+    ),
+    path("c/<slug:slug>/statistics/", private(statistics_views.statistics), name="statistics"),
+    path("c/<slug:slug>/report-backs/", private(report_back_views.report_back_queue), name="report_backs"),
+    path(
+        "c/<slug:slug>/report-backs/<int:pk>/approve/",
+        private(report_back_views.report_back_approve_view),
+        name="report_back_approve",
+    ),
+    path(
+        "c/<slug:slug>/report-backs/<int:pk>/reject/",
+        private(report_back_views.report_back_reject_view),
+        name="report_back_reject",
+    ),
+    path(
+        "c/<slug:slug>/photos/<int:pk>/approve/",
+        private(report_back_views.photo_approve_view),
+        name="photo_approve",
+    ),
+    path(
+        "c/<slug:slug>/photos/<int:pk>/reject/",
+        private(report_back_views.photo_reject_view),
+        name="photo_reject",
+    ),
+    path(
+        "c/<slug:slug>/photos/<int:pk>/blur-faces/",
+        private(report_back_views.photo_blur_view),
+        name="photo_blur",
+    ),
+    path(
+        "c/<slug:slug>/photos/<int:pk>/<str:variant>/",
+        private(report_back_views.photo_file_view),
+        name="photo_file",
+    ),
 ]

@@ -10,7 +10,11 @@ from .views import (
     endorse,
     export,
     feeds,
+    incidents,
     organizer,
+    photos,
+    report,
+    report_back,
     rsvp,
     rsvp_unsubscribe,
 )
@@ -44,6 +48,14 @@ urlpatterns = [
     path("c/<slug:slug>/embed/frame/", embed.embed_frame, name="embed_frame"),
     path("c/<slug:slug>/embed/map/", embed.embed_map, name="embed_map"),
     path("c/<slug:slug>/calendar/now/", calendar.calendar_now_page, name="calendar_now"),
+    path("c/<slug:slug>/report/", report.report_page, name="report"),
+    path("c/<slug:slug>/report/photos/", report.report_photos, name="report_photos"),
+    path("c/<slug:slug>/report/map.json", report.report_map_data, name="report_map_data"),
+    path("c/<slug:slug>/report/actions.csv", report.report_actions_csv, name="report_actions_csv"),
+    path(
+        "c/<slug:slug>/report/actions.geojson", report.report_actions_geojson, name="report_actions_geojson"
+    ),
+    path("c/<slug:slug>/report.json", report.report_json, name="report_json"),
     path("c/<slug:slug>/export/actions.csv", export.actions_csv, name="actions_csv"),
     path("c/<slug:slug>/export/actions.geojson", export.actions_geojson, name="actions_geojson"),
     path("feeds/c/<slug:slug>/actions.ics", feeds.campaign_ics, name="campaign_ics"),
@@ -63,4 +75,17 @@ urlpatterns = [
     path("o/digest/<str:token>/unsubscribe/", rsvp_unsubscribe.digest_unsubscribe, name="digest_unsubscribe"),
     path("o/<str:token>/", organizer.organizer_page, name="organizer"),
     path("o/<str:token>/cancel/", organizer.organizer_cancel, name="organizer_cancel"),
+    path("o/<str:token>/report/", report_back.organizer_report, name="organizer_report"),
+    path(
+        "o/<str:token>/photos/<int:pk>/remove/",
+        report_back.organizer_photo_remove,
+        name="organizer_photo_remove",
+    ),
+    path(
+        "o/<str:token>/photos/<int:pk>/<str:variant>/",
+        photos.organizer_photo_file,
+        name="organizer_photo_file",
+    ),
+    path("photos/<str:name>", photos.photo_file, name="photo_file"),
+    path("o/<str:token>/incidents/new/", incidents.organizer_incident_new, name="organizer_incident_new"),
 ]

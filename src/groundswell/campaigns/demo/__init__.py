@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -34,6 +35,7 @@ from groundswell.core import geocoding
 from groundswell.core.privacy import hash_token, new_token, offset_point, public_point
 from groundswell.core.services import audit_record
 from groundswell.organizations.models import Endorsement, Organization
+from groundswell.reports.models import Photo, ReportBack
 
 from ..models import CallTranslation, Campaign
 from ..services import campaign_create
@@ -50,6 +52,7 @@ from .content import (
     CALL,
     ORGANIZATIONS,
 )
+from .reports import load_reports
 
 DEMO_SLUG = "clean-water"
 DEFAULT_ACTIONS = 2_000
@@ -101,6 +104,9 @@ class DemoResult:
     countries: int
     organizations: int
     seconds: float
+    report_backs: int = 0
+    photos: int = 0
+    incidents: int = 0
 
 
 # --- loading ------------------------------------------------------------------------------------------------
@@ -132,6 +138,8 @@ def demo_load(
         for batch in iter(lambda: list(itertools.islice(approved, BATCH_SIZE)), []):
             Action.objects.bulk_create(batch, batch_size=BATCH_SIZE)
         Action.objects.bulk_create(_pending_actions(campaign, world, days, today, rng), batch_size=BATCH_SIZE)
+        # A random source of its own: the actions stay what they were before reports were added.
+        load_reports(campaign=campaign, rng=random.Random(f"{seed}:{actions}:reports"))  # noqa: S311
         audit_record(
             actor=None,
             verb="campaigns.demo.loaded",
@@ -149,6 +157,14 @@ def demo_delete() -> bool:
         return False
     with transaction.atomic():
         organization_ids = list(campaign.endorsements.values_list("organization_id", flat=True))
+        photo_files = [
+            name
+            for pair in Photo.objects.filter(report_back__action__campaign=campaign).values_list(
+                "image", "thumbnail"
+            )
+            for name in pair
+        ]
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in photo_files])
         campaign.delete()  # cascades to its call, days, actions, endorsements and audit entries
         Organization.objects.filter(
             pk__in=organization_ids, endorsements__isnull=True, actions__isnull=True
@@ -171,6 +187,9 @@ def _result(campaign: Campaign, *, created: bool, started: float) -> DemoResult:
         pending=counts.get(Action.Status.PENDING, 0),
         countries=countries,
         organizations=campaign.endorsements.filter(status=Endorsement.Status.APPROVED).count(),
+        report_backs=ReportBack.objects.filter(action__campaign=campaign).count(),
+        photos=Photo.objects.filter(report_back__action__campaign=campaign).count(),
+        incidents=campaign.incidents.count(),
         seconds=time.perf_counter() - started,
     )
 

@@ -16,8 +16,10 @@ from groundswell.actions.services import (
     action_update_by_organizer,
 )
 from groundswell.participation.selectors import rsvp_organizer_summary
+from groundswell.reports.selectors.incidents_admin import incident_list_for_organizer
 
 from ..forms import ActionForm
+from .report_back import report_section
 
 
 def _action_or_404(token) -> Action:
@@ -84,6 +86,8 @@ def organizer_page(request, token):
                 "editable": editable,
                 "token": token,
                 "rsvps": rsvp_organizer_summary(action),
+                "report": report_section(action),
+                "incidents": incident_list_for_organizer(action=action),
             },
             status=status,
         )

@@ -51,7 +51,8 @@ class Command(BaseCommand):
         result = demo_load(actions=count, reset=reset)
         counts = (
             f"{result.approved:,} approved and {result.pending:,} pending actions in {result.countries} "
-            f"countries, {result.organizations} organizations"
+            f"countries, {result.organizations} organizations, {result.report_backs:,} report-backs with "
+            f"{result.photos} photos, {result.incidents} incidents"
         )
         path = f"/c/{result.campaign.slug}/"
         if result.created:
