@@ -13,7 +13,7 @@ from django.utils import timezone
 from groundswell.accounts.models import CampaignRole
 from groundswell.core.models import AuditEntry
 from groundswell.reports.models import Incident, IncidentNote, Review
-from tests.factories import CampaignFactory, grant
+from tests.factories import ActionFactory, CampaignFactory, UserFactory, grant
 from tests.factories.reports import IncidentFactory, past_action
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +381,16 @@ def test_high_risk_campaign_form_defaults_to_coordinators_only(as_user, world):
     content = as_user(world.users["coordinator"]).get(new_url(campaign)).content.decode()
     assert re.search(r'<input type="radio" name="visibility" value="coordinators"[^>]* checked>', content)
     assert "This campaign is high risk" in content
+
+
+def test_the_action_page_links_coordinators_to_recording_an_incident_there(client):
+    action = ActionFactory()
+    coordinator, moderator = UserFactory(), UserFactory()
+    grant(coordinator, action.campaign, "coordinator")
+    grant(moderator, action.campaign, "moderator")
+    url = reverse("dashboard:action", kwargs={"slug": action.campaign.slug, "pk": action.pk})
+    link = reverse("dashboard:incident_new", kwargs={"slug": action.campaign.slug}) + f"?action={action.pk}"
+    client.force_login(coordinator)
+    assert link in client.get(url).content.decode()
+    client.force_login(moderator)
+    assert link not in client.get(url).content.decode()

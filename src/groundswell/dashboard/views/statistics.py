@@ -20,7 +20,7 @@ BACKLOG_QUEUES = {
     "action_changes": "dashboard:queue",
     "endorsements": "dashboard:endorsements",
     "report_backs": "dashboard:report_backs",
-    "photos": "dashboard:photos",
+    "photos": "dashboard:report_backs",
     "incidents": "dashboard:incidents",
 }
 

@@ -70,11 +70,16 @@ def photos_public(*, campaign) -> QuerySet[Photo]:
     banned gathering is part of the record too (the rule of the issue, kept as written)."""
     if not _campaign_is_public(campaign):
         return Photo.objects.none()
+    return photos_public_anywhere().filter(report_back__action__campaign=campaign)
+
+
+def photos_public_anywhere() -> QuerySet[Photo]:
+    """The same rule for photos of every campaign: what the photo files' address may serve."""
     return Photo.objects.filter(
         status=Review.APPROVED,
         report_back__status=Review.APPROVED,
-        report_back__action__campaign=campaign,
         report_back__action__status=Action.Status.APPROVED,
+        report_back__action__campaign__status__in=PUBLIC_CAMPAIGN_STATUSES,
     )
 
 

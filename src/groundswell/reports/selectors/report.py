@@ -23,6 +23,7 @@ from groundswell.actions.map_data import APPROXIMATE_DECIMALS, EXACT_DECIMALS, T
 from groundswell.actions.models import Action
 from groundswell.core.mail import absolute_url
 
+from ..cache import report_version
 from ..models import Incident, Review
 from . import statistics
 from .public import (
@@ -316,6 +317,7 @@ def campaign_report(
         return _build(campaign=campaign, now=now, **options)
     key = (
         f"campaign-report:{REPORT_FORMAT}:{campaign.pk}:{campaign.updated_at.timestamp()}:"
+        f"{report_version(campaign.pk)}:"
         f"{get_language()}:{photos_limit}:{int(absolute_photo_urls)}"
     )
     report = cache.get(key)

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from groundswell.campaigns.models import Campaign
 
 from ..models import Photo, ReportBack, Review
+from .public import photos_public_anywhere
 
 # The campaign statuses whose approved photos anyone may see (as every public page: published or archived).
 PUBLIC_CAMPAIGN_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED)
@@ -61,19 +62,6 @@ def photo_public_file(*, name: str) -> str | None:
     if not _FILE_NAME.match(name):
         return None
     stored = f"photos/{name}"
-    photo = (
-        Photo.objects.filter(Q(image=stored) | Q(thumbnail=stored))
-        .select_related("report_back__action__campaign")
-        .first()
-    )
-    if photo is None:
-        return None
-    report_back = photo.report_back
-    action = report_back.action
-    public = (
-        photo.status == Review.APPROVED
-        and report_back.status == Review.APPROVED
-        and action.is_public
-        and action.campaign.status in PUBLIC_CAMPAIGN_STATUSES
-    )
+    # One rule with the report's gallery (reports.selectors.public): what it shows, this serves.
+    public = photos_public_anywhere().filter(Q(image=stored) | Q(thumbnail=stored)).exists()
     return stored if public else None

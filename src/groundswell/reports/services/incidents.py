@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from groundswell.accounts.permissions import require_coordinator
-from groundswell.core.services import audit_record
 
 from ..models import Incident, IncidentNote, Review
+from .common import record
 
 MAX_CITY = 120
 MAX_DESCRIPTION = 5000
@@ -166,7 +166,7 @@ def incident_report_by_organizer(
         },
     )
     incident = Incident.objects.create(campaign=campaign, action=action, status=Review.PENDING, **fields)
-    audit_record(actor=None, verb="reports.incident.reported", target=incident, campaign=campaign)
+    record(actor=None, verb="reports.incident.reported", target=incident, campaign=campaign)
     return incident
 
 
@@ -215,7 +215,7 @@ def incident_create_by_coordinator(
         created_by=actor,
         **fields,
     )
-    audit_record(actor=actor, verb="reports.incident.created", target=incident, campaign=campaign)
+    record(actor=actor, verb="reports.incident.created", target=incident, campaign=campaign)
     return incident
 
 
@@ -247,7 +247,7 @@ def incident_update(*, actor, incident: Incident, **fields) -> list[str]:
     for field in changed:
         setattr(incident, field, cleaned[field])
     incident.save(update_fields=[*changed, "updated_at"])
-    audit_record(
+    record(
         actor=actor,
         verb="reports.incident.edited",
         target=incident,
@@ -267,7 +267,7 @@ def _decide(*, actor, incident: Incident, status: str, note: str, verb: str) -> 
     if status == Review.APPROVED:
         incident.approved_at = timezone.now()
     incident.save(update_fields=["status", "moderation_note", "approved_at", "updated_at"])
-    audit_record(actor=actor, verb=verb, target=incident, campaign=incident.campaign, message=note)
+    record(actor=actor, verb=verb, target=incident, campaign=incident.campaign, message=note)
     return incident
 
 
@@ -321,7 +321,7 @@ def incident_add_note(*, actor, incident: Incident, text: str = "", follow_up: s
         data["follow_up"] = [incident.follow_up, new_state]
         incident.follow_up = new_state
         incident.save(update_fields=["follow_up", "updated_at"])
-    audit_record(
+    record(
         actor=actor,
         verb="reports.incident.followed_up",
         target=incident,

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.permissions import require_moderator
 from groundswell.actions.models import Action
-from groundswell.core.services import audit_record
 
 from .. import images
 from ..models import MAX_LINKS_PER_REPORT, MAX_PHOTOS_PER_REPORT, Photo, ReportBack, Review
+from .common import record
 
 MAX_TEXT = 5000
 MAX_LINK_LENGTH = 500
@@ -116,9 +116,7 @@ def report_back_save(
     values = {"took_place": took_place, "attendance": attendance, "text": text, "links": links}
     if report_back is None:
         report_back = ReportBack.objects.create(action=action, blur_faces=blur_faces, **values)
-        audit_record(
-            actor=None, verb="reports.report_back.submitted", target=report_back, campaign=action.campaign
-        )
+        record(actor=None, verb="reports.report_back.submitted", target=report_back, campaign=action.campaign)
         return report_back
     changed = [field for field, value in values.items() if getattr(report_back, field) != value]
     if not changed and report_back.blur_faces == blur_faces:
@@ -132,7 +130,7 @@ def report_back_save(
         report_back.approved_at = None
         update_fields += ["status", "approved_at"]
     report_back.save(update_fields=update_fields)
-    audit_record(
+    record(
         actor=None,
         verb="reports.report_back.updated",
         target=report_back,
@@ -209,7 +207,7 @@ def photo_add(*, report_back: ReportBack, upload, caption: str = "") -> Photo:
                 faces_blurred=processed.faces_blurred,
                 status=Review.PENDING,
             )
-            audit_record(
+            record(
                 actor=None,
                 verb="reports.photo.added",
                 target=photo,
@@ -246,7 +244,7 @@ def photo_caption_set(*, photo: Photo, caption: str) -> bool:
     photo.status = Review.PENDING
     photo.approved_at = None
     photo.save(update_fields=["caption", "status", "approved_at"])
-    audit_record(
+    record(
         actor=None,
         verb="reports.photo.caption_changed",
         target=photo,
@@ -261,7 +259,7 @@ def photo_remove_by_organizer(*, photo: Photo) -> None:
     removing only ever shows less)."""
     campaign = photo.report_back.action.campaign
     names = (photo.image, photo.thumbnail)
-    audit_record(actor=None, verb="reports.photo.removed", target=photo, campaign=campaign)
+    record(actor=None, verb="reports.photo.removed", target=photo, campaign=campaign)
     photo.delete()
     _delete_files_on_commit(*names)
 
@@ -296,7 +294,7 @@ def report_back_approve(*, actor, report_back: ReportBack, now: dt.datetime | No
     report_back.approved_at = now or timezone.now()
     report_back.moderation_note = ""
     report_back.save(update_fields=["status", "approved_at", "moderation_note"])
-    audit_record(
+    record(
         actor=actor,
         verb="reports.report_back.approved",
         target=report_back,
@@ -318,7 +316,7 @@ def report_back_reject(*, actor, report_back: ReportBack, reason: str) -> Report
     report_back.approved_at = None
     report_back.moderation_note = reason
     report_back.save(update_fields=["status", "approved_at", "moderation_note"])
-    audit_record(
+    record(
         actor=actor,
         verb="reports.report_back.rejected",
         target=report_back,
@@ -339,7 +337,7 @@ def photo_approve(*, actor, photo: Photo, now: dt.datetime | None = None) -> Pho
     photo.approved_at = now or timezone.now()
     photo.moderation_note = ""
     photo.save(update_fields=["status", "approved_at", "moderation_note"])
-    audit_record(
+    record(
         actor=actor, verb="reports.photo.approved", target=photo, campaign=photo.report_back.action.campaign
     )
     return photo
@@ -358,7 +356,7 @@ def photo_reject(*, actor, photo: Photo, reason: str) -> Photo:
     photo.approved_at = None
     photo.moderation_note = reason
     photo.save(update_fields=["status", "approved_at", "moderation_note"])
-    audit_record(
+    record(
         actor=actor,
         verb="reports.photo.rejected",
         target=photo,
@@ -405,7 +403,7 @@ def photo_blur_faces(*, actor, photo: Photo) -> int:
                     "thumbnail_height",
                 ]
             locked.save(update_fields=update_fields)
-            audit_record(
+            record(
                 actor=actor,
                 verb="reports.photo.faces_blurred",
                 target=locked,
