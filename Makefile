@@ -72,6 +72,8 @@ bench: install
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/rsvp.py
 	$(BIN)/python bench/ical.py
+	$(BIN)/python bench/photos.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) .make-python .make-assets frontend/node_modules src/groundswell/static/vendor src/groundswell/static/groundswell

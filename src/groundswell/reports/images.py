@@ -13,6 +13,7 @@ Everything here is a pure function of bytes; ``reports.services.report_backs`` s
 
 import dataclasses
 import io
+import math
 import re
 import secrets
 import struct
@@ -219,7 +220,9 @@ def _decode(data: bytes, name: str) -> Image.Image:
                 raise _too_many_pixels(name, size)
             if kind == "JPEG":
                 # Let libjpeg decode straight to about the size we keep: less memory and time.
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+                # Pillow keeps both sides at least as large as asked: ask for the kept size's own shape.
+                shrink = min(1.0, MAX_SIDE / max(size))
+                image.draft("RGB", (max(1, math.ceil(size[0] * shrink)), max(1, math.ceil(size[1] * shrink))))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels(name, size) from None
