@@ -77,7 +77,9 @@
           x: {
             time: true,
             dir: rtl ? -1 : 1,
-            range: (u, min, max) => (min === max ? [min - DAY, max + DAY] : [min, max]),
+            // One day alone: uPlot would stretch a lone point over years; show a day either side.
+            auto: xs.length > 1,
+            range: xs.length > 1 ? (u, min, max) => [min, max] : [xs[0] - DAY, xs[0] + DAY],
           },
           y: { range: countRange(spec) },
         },
