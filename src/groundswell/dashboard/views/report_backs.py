@@ -4,14 +4,14 @@ organizer sees) each report-back and each photo, have faces blurred, and look at
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from groundswell.reports.files import photo_file_response
 from groundswell.reports.models import Review
 from groundswell.reports.selectors.report_backs import (
     photo_for_moderation,
@@ -88,85 +88,87 @@ def _photo_or_404(campaign, pk):
     return photo
 
 
-@login_required
-@require_POST
-def report_back_approve_view(request, slug, pk):
+def _decide(request, slug, pk, *, find, act, done):
+    """One moderator decision: the campaign's item ``find(campaign, pk)`` given to ``act(item)``; a
+    ValidationError becomes an error message, success ``done(result)``'s message; back to the queue."""
     campaign, _access = campaign_for(request, slug, need="moderate")
-    report_back = _report_back_or_404(campaign, pk)
+    item = find(campaign, pk)
     try:
-        report_back_approve(actor=request.user, report_back=report_back)
+        result = act(item)
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(
-            request, _("Approved: the report-back is public. Its photos each need approval too.")
-        )
+        level, message = done(result)
+        messages.add_message(request, level, message)
     return _back(request, campaign)
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "")
+
+
+@login_required
+@require_POST
+def report_back_approve_view(request, slug, pk):
+    return _decide(
+        request, slug, pk, find=_report_back_or_404,
+        act=lambda item: report_back_approve(actor=request.user, report_back=item),
+        done=lambda _result: (
+            messages.SUCCESS, _("Approved: the report-back is public. Its photos each need approval too.")
+        ),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def report_back_reject_view(request, slug, pk):
-    campaign, _access = campaign_for(request, slug, need="moderate")
-    report_back = _report_back_or_404(campaign, pk)
-    try:
-        report_back_reject(actor=request.user, report_back=report_back, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Rejected: the organizer sees your reason on their page."))
-    return _back(request, campaign)
+    return _decide(
+        request, slug, pk, find=_report_back_or_404,
+        act=lambda item: report_back_reject(actor=request.user, report_back=item, reason=_reason(request)),
+        done=lambda _result: (messages.SUCCESS, _("Rejected: the organizer sees your reason on their page.")),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def photo_approve_view(request, slug, pk):
-    campaign, _access = campaign_for(request, slug, need="moderate")
-    photo = _photo_or_404(campaign, pk)
-    try:
-        photo_approve(actor=request.user, photo=photo)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Photo approved."))
-    return _back(request, campaign)
+    return _decide(
+        request, slug, pk, find=_photo_or_404,
+        act=lambda item: photo_approve(actor=request.user, photo=item),
+        done=lambda _result: (messages.SUCCESS, _("Photo approved.")),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def photo_reject_view(request, slug, pk):
-    campaign, _access = campaign_for(request, slug, need="moderate")
-    photo = _photo_or_404(campaign, pk)
-    try:
-        photo_reject(actor=request.user, photo=photo, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Photo rejected: its files are deleted; the organizer sees your reason."))
-    return _back(request, campaign)
+    return _decide(
+        request, slug, pk, find=_photo_or_404,
+        act=lambda item: photo_reject(actor=request.user, photo=item, reason=_reason(request)),
+        done=lambda _result: (
+            messages.SUCCESS, _("Photo rejected: its files are deleted; the organizer sees your reason.")
+        ),
+    )  # fmt: skip
+
+
+def _blurred(found: int):
+    if found:
+        return messages.SUCCESS, _(
+            "%(count)d face(s) blurred. Look at the photo again: detection misses some faces."
+        ) % {"count": found}
+    return messages.WARNING, _(
+        "No face was found. Look at the photo: reject it if someone can be recognized."
+    )
 
 
 @login_required
 @require_POST
 def photo_blur_view(request, slug, pk):
-    campaign, _access = campaign_for(request, slug, need="moderate")
-    photo = _photo_or_404(campaign, pk)
-    try:
-        found = photo_blur_faces(actor=request.user, photo=photo)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        if found:
-            messages.success(
-                request,
-                _("%(count)d face(s) blurred. Look at the photo again: detection misses some faces.")
-                % {"count": found},
-            )
-        else:
-            messages.warning(
-                request, _("No face was found. Look at the photo: reject it if someone can be recognized.")
-            )
-    return _back(request, campaign)
+    return _decide(
+        request, slug, pk, find=_photo_or_404,
+        act=lambda item: photo_blur_faces(actor=request.user, photo=item),
+        done=_blurred,
+    )  # fmt: skip
 
 
 @login_required
@@ -178,14 +180,4 @@ def photo_file_view(request, slug, pk, variant):
     photo = _photo_or_404(campaign, pk)
     if photo.status == Review.REJECTED:
         raise Http404("The files of a rejected photo are deleted")
-    try:
-        handle = default_storage.open(getattr(photo, VARIANTS[variant]), "rb")
-    except FileNotFoundError:
-        raise Http404("No such photo") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return photo_file_response(getattr(photo, VARIANTS[variant]), public=False)
