@@ -106,7 +106,7 @@ def test_statistics_page_shows_the_numbers_of_the_campaign(client):
     assert "uPlot.iife.min.js" in html and "js/charts.js" in html and "style=" not in html
 
 
-def test_moderators_see_incidents_only_as_a_backlog_count(client):
+def test_moderators_see_nothing_of_incidents_not_even_a_backlog_count(client):
     campaign = CampaignFactory()
     IncidentFactory(campaign=campaign, country="KE", city="Nairobi", visibility="coordinators")
     IncidentFactory(campaign=campaign, country="KE", status=Review.PENDING, approved_at=None)
@@ -116,7 +116,11 @@ def test_moderators_see_incidents_only_as_a_backlog_count(client):
 
     assert 'id="chart-incidents-per-country"' not in html and "Kenya" not in html
     assert "people affected" not in html
-    assert "Incidents" in table_of(html, "moderation-backlog")
+    # Incidents are for coordinators: not even how many wait.
+    assert "Incidents" not in table_of(html, "moderation-backlog")
+    assert "Photos" in table_of(html, "moderation-backlog")
+    client.force_login(actor("coordinator", campaign))
+    assert "Incidents" in table_of(client.get(statistics_url(campaign)).content.decode(), "moderation-backlog")
 
 
 def _campaign_with(n: int):

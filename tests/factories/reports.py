@@ -78,5 +78,7 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     description = "Police stopped the march for an hour and checked the banners."
     people_affected = 4
     visibility = Incident.Visibility.PUBLIC
+    # With an action: as its organizer reported it through the secret link.
+    reported_by_organizer = factory.LazyAttribute(lambda i: i.action is not None)
     status = Review.APPROVED
     approved_at = factory.LazyFunction(timezone.now)

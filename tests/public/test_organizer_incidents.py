@@ -11,7 +11,8 @@ from groundswell.actions.models import Action
 from groundswell.core.models import AuditEntry
 from groundswell.core.privacy import hash_token
 from groundswell.reports.models import Incident, Review
-from tests.factories import CampaignFactory, UserFactory
+from groundswell.reports.services.incidents import incident_create_by_coordinator
+from tests.factories import CampaignFactory, UserFactory, grant
 from tests.factories.reports import IncidentFactory, past_action
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,11 @@ def test_organizer_sees_the_decision_and_the_reason(client, action):
 
 def test_incidents_recorded_by_coordinators_are_not_on_the_organizer_page(client, action):
     IncidentFactory(
-        action=action, kind="attack", created_by=UserFactory(), description="Coordinators' own notes."
+        action=action,
+        kind="attack",
+        created_by=UserFactory(),
+        reported_by_organizer=False,
+        description="Coordinators' own notes.",
     )
     page = client.get(organizer_url()).content.decode()
     assert "Attack by others" not in page
@@ -211,3 +216,22 @@ def test_organizer_page_queries_do_not_grow_with_incidents(client, action):
     IncidentFactory(action=action, kind="attack", status=Review.REJECTED, moderation_note="Twice.")
     three = _organizer_page_queries(client)
     assert one == three
+
+
+def test_a_coordinators_record_stays_off_the_organizer_page_after_the_coordinator_account_is_deleted(client):
+    action = past_action()
+    token = "organizer-token-for-deleted-coordinator"
+    action.edit_token_hash = hash_token(token)
+    action.save(update_fields=["edit_token_hash"])
+    coordinator = UserFactory()
+    grant(coordinator, action.campaign, "coordinator")
+    incident_create_by_coordinator(
+        actor=coordinator, campaign=action.campaign, action=action, kind=Incident.Kind.DETENTION,
+        date=action.local_date, city="Berlin", country="DE", description="Internal record only",
+        people_affected=1, visibility=Incident.Visibility.COORDINATORS,
+    )  # fmt: skip
+    page = client.get(reverse("public:organizer", kwargs={"token": token})).content.decode()
+    assert "Detention or arrest" not in page
+    coordinator.delete()
+    page = client.get(reverse("public:organizer", kwargs={"token": token})).content.decode()
+    assert "Detention or arrest" not in page

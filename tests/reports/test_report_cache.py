@@ -1,13 +1,17 @@
 """The public report is cached, but a change that hides something is public no longer at the next request."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
+from groundswell.actions.models import Action
+from groundswell.reports.cache import report_changed, report_version
 from groundswell.reports.models import Incident
 from groundswell.reports.services.incidents import incident_update
 from groundswell.reports.services.report_backs import photo_reject
 from tests.factories import UserFactory, grant
-from tests.factories.reports import IncidentFactory, PhotoFactory, past_action
+from tests.factories.reports import IncidentFactory, PhotoFactory, ReportBackFactory, past_action
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +63,25 @@ def test_an_incident_made_count_only_and_a_rejected_photo_leave_the_cached_repor
     page = _report(client, campaign)
     assert "Kx-rejected-story-5520" not in page
     assert "Kx-rejected-caption-6630" not in page
+
+
+def test_an_action_leaving_the_public_list_leaves_the_cached_report_at_once(client):
+    action = past_action(title="Kx-moving-title-7740")
+    ReportBackFactory(action=action, text="Kx-report-text-8850")
+    page = _report(client, action.campaign)
+    assert "Kx-report-text-8850" in page
+    # A moderator sends it back to the queue (as an organizer's edit does): it is public no longer.
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.PENDING, updated_at=timezone.now())
+    page = _report(client, action.campaign)
+    assert "Kx-report-text-8850" not in page and "Kx-moving-title-7740" not in page
+
+
+def test_a_lost_version_never_brings_back_an_older_report(client, django_capture_on_commit_callbacks):
+    action = past_action()
+    campaign = action.campaign
+    first = report_version(campaign.pk)
+    report_changed(campaign.pk)
+    second = report_version(campaign.pk)
+    assert second != first
+    cache.delete(f"campaign-report-version:{campaign.pk}")  # dropped by the cache
+    assert report_version(campaign.pk) not in {first, second}

@@ -138,6 +138,9 @@ class Incident(models.Model):
     follow_up = models.CharField(
         _("follow-up"), max_length=20, choices=FollowUp.choices, default=FollowUp.OPEN
     )
+    # Who reported it: the action's organizer (through the secret link) or a coordinator. The organizer's page
+    # lists only the first kind; ``created_by`` cannot tell them apart once a coordinator's account is gone.
+    reported_by_organizer = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -186,6 +186,7 @@ def _incidents(campaign, ended, rng: random.Random, now: dt.datetime) -> int:
                 status=Review.PENDING if pending else Review.APPROVED,
                 approved_at=None if pending else now,
                 follow_up=rng.choice(list(Incident.FollowUp.values)),
+                reported_by_organizer=True,  # through their secret links
             )  # fmt: skip
         )
     incidents = Incident.objects.bulk_create(incidents)

@@ -32,7 +32,7 @@ def _queue_url(key: str, campaign) -> str:
         return ""
 
 
-def _backlog(campaign, now) -> list[dict]:
+def _backlog(campaign, now, *, with_incidents: bool) -> list[dict]:
     return [
         {
             "key": key,
@@ -42,7 +42,7 @@ def _backlog(campaign, now) -> list[dict]:
             "waiting": (now - oldest) if oldest else None,
             "url": _queue_url(key, campaign),
         }
-        for key, label, count, oldest in stats.moderation_backlog(campaign)
+        for key, label, count, oldest in stats.moderation_backlog(campaign, with_incidents=with_incidents)
     ]
 
 
@@ -149,7 +149,7 @@ def _charts(campaign, *, with_incidents: bool, backlog: list[dict]) -> list[dict
 @require_GET
 def statistics(request, slug):
     campaign, access = campaign_for(request, slug, need="moderate")
-    backlog = _backlog(campaign, timezone.now())
+    backlog = _backlog(campaign, timezone.now(), with_incidents=access.coordinate)
     return render(
         request,
         "dashboard/statistics.html",

@@ -77,7 +77,7 @@ def incident_list_for_organizer(*, action) -> list[Incident]:
     be shared within a group, and a coordinators-only incident must not travel with it.
     """
     return list(
-        Incident.objects.filter(action=action, created_by__isnull=True)
+        Incident.objects.filter(action=action, reported_by_organizer=True)
         .only("id", "kind", "date", "status", "visibility", "publish_after", "moderation_note", "action_id")
         .order_by("-created_at", "-id")
     )

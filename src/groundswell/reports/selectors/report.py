@@ -21,6 +21,7 @@ from django_countries import countries
 
 from groundswell.actions.map_data import APPROXIMATE_DECIMALS, EXACT_DECIMALS, TYPES
 from groundswell.actions.models import Action
+from groundswell.actions.selectors import action_data_version
 from groundswell.core.mail import absolute_url
 
 from ..cache import report_version
@@ -317,7 +318,7 @@ def campaign_report(
         return _build(campaign=campaign, now=now, **options)
     key = (
         f"campaign-report:{REPORT_FORMAT}:{campaign.pk}:{campaign.updated_at.timestamp()}:"
-        f"{report_version(campaign.pk)}:"
+        f"{report_version(campaign.pk)}:{action_data_version(campaign=campaign)}:"
         f"{get_language()}:{photos_limit}:{int(absolute_photo_urls)}"
     )
     report = cache.get(key)

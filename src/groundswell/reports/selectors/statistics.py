@@ -139,8 +139,11 @@ def rsvps_and_attendance_per_day(campaign) -> list[tuple[dt.date, int, int | Non
     return [(day, rsvps.get(day, 0), attendance.get(day)) for day in _days(min(present), max(present))]
 
 
-def moderation_backlog(campaign) -> list[tuple[str, str, int, dt.datetime | None]]:
-    """``(key, label, how many wait, since when the oldest waits)`` for each moderation queue.
+def moderation_backlog(
+    campaign, *, with_incidents: bool = True
+) -> list[tuple[str, str, int, dt.datetime | None]]:
+    """``(key, label, how many wait, since when the oldest waits)`` for each moderation queue; incidents
+    only ``with_incidents`` (they are for coordinators: not even their number is shown to others).
 
     "actions" are new submissions; "action_changes" are organizers' edits of approved actions (they wait
     with status pending and their ``pending_changes``; the time is their latest edit).
@@ -166,10 +169,7 @@ def moderation_backlog(campaign) -> list[tuple[str, str, int, dt.datetime | None
     photos = Photo.objects.filter(report_back__action__campaign=campaign, status=Review.PENDING).aggregate(
         count=Count("id"), oldest=Min("created_at")
     )
-    incidents = Incident.objects.filter(campaign=campaign, status=Review.PENDING).aggregate(
-        count=Count("id"), oldest=Min("created_at")
-    )
-    return [
+    rows = [
         ("actions", str(_("New actions")), actions["new"], actions["new_oldest"]),
         (
             "action_changes",
@@ -180,8 +180,13 @@ def moderation_backlog(campaign) -> list[tuple[str, str, int, dt.datetime | None
         ("endorsements", str(_("Endorsements")), endorsements["count"], endorsements["oldest"]),
         ("report_backs", str(_("Report-backs")), report_backs["count"], report_backs["oldest"]),
         ("photos", str(_("Photos")), photos["count"], photos["oldest"]),
-        ("incidents", str(_("Incidents")), incidents["count"], incidents["oldest"]),
     ]
+    if with_incidents:
+        incidents = Incident.objects.filter(campaign=campaign, status=Review.PENDING).aggregate(
+            count=Count("id"), oldest=Min("created_at")
+        )
+        rows.append(("incidents", str(_("Incidents")), incidents["count"], incidents["oldest"]))
+    return rows
 
 
 def campaign_headline(campaign, *, with_incidents: bool) -> dict:

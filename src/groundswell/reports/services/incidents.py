@@ -165,7 +165,9 @@ def incident_report_by_organizer(
             "publish_after": publish_after,
         },
     )
-    incident = Incident.objects.create(campaign=campaign, action=action, status=Review.PENDING, **fields)
+    incident = Incident.objects.create(
+        campaign=campaign, action=action, status=Review.PENDING, reported_by_organizer=True, **fields
+    )
     record(actor=None, verb="reports.incident.reported", target=incident, campaign=campaign)
     return incident
 
