@@ -195,3 +195,84 @@ def encoded(image: Image.Image, fmt: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def jpeg_with_broken_exif(*, orientation: int = 6, size=(64, 48)) -> bytes:
+    """A JPEG whose GPS IFD entry GPSLongitude (tag 4, three rationals) is renamed GPSDestBearingRef (tag 23,
+    which Pillow knows as text): Pillow reads it, but ImageOps.exif_transpose raises TypeError when it writes
+    the EXIF back (``write_string() takes 2 positional arguments but 4 were given``)."""
+    data = bytearray(jpeg_with_metadata(orientation=orientation, size=size))
+    app1 = data.find(b"Exif\x00\x00")
+    # Big-endian ("MM") entry: tag 4, type 5 (RATIONAL), count 3.
+    entry = data.find(b"\x00\x04\x00\x05\x00\x00\x00\x03", app1)
+    assert app1 > 0 and entry > app1
+    data[entry : entry + 2] = b"\x00\x17"
+    return bytes(data)
+
+
+def progressive_jpeg(size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    _pattern(size).save(buffer, "JPEG", progressive=True, quality=90)
+    return buffer.getvalue()
+
+
+def jpeg_with_restart_markers(size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    _pattern(size).save(buffer, "JPEG", restart_marker_blocks=1)
+    return buffer.getvalue()
+
+
+def jpeg_with_exif_thumbnail(size=(64, 48)) -> bytes:
+    """A JPEG whose EXIF block (APP1) carries a JPEG thumbnail, with its own FF D8 ... FF D9, in IFD1."""
+    small = plain("JPEG", size=(16, 12))
+    ifd0_offset = 8
+    ifd1_offset = ifd0_offset + 2 + 12 + 4
+    thumbnail_offset = ifd1_offset + 2 + 2 * 12 + 4
+    tiff = b"II*\x00" + ifd0_offset.to_bytes(4, "little")
+    # IFD0: Orientation = 1, then the offset of IFD1.
+    tiff += (1).to_bytes(2, "little") + bytes.fromhex("1201 0300 01000000 01000000")
+    tiff += ifd1_offset.to_bytes(4, "little")
+    # IFD1: JPEGInterchangeFormat (0x0201) and JPEGInterchangeFormatLength (0x0202), LONG each.
+    tiff += (2).to_bytes(2, "little")
+    tiff += bytes.fromhex("0102 0400 01000000") + thumbnail_offset.to_bytes(4, "little")
+    tiff += bytes.fromhex("0202 0400 01000000") + len(small).to_bytes(4, "little")
+    tiff += (0).to_bytes(4, "little") + small
+    buffer = io.BytesIO()
+    _pattern(size).save(buffer, "JPEG", exif=b"Exif\x00\x00" + tiff)
+    return buffer.getvalue()
+
+
+def mpo(size=(64, 48)) -> bytes:
+    """A multi-picture file (MPO) as some cameras write: two JPEGs in a row."""
+    buffer = io.BytesIO()
+    _pattern(size).save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", size, (0, 0, 255))])
+    return buffer.getvalue()
+
+
+def zip_archive() -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("readme.txt", "hello")
+    return archive.getvalue()
+
+
+def large(mode: str, size=(6000, 4000), fmt: str = "PNG") -> bytes:
+    """A large picture that compresses to little: a few flat blocks, in ``mode``."""
+    image = Image.new("RGBA", size, (30, 90, 160, 255))
+    image.paste((240, 200, 40, 255), (0, 0, size[0] // 2, size[1] // 2))
+    image.paste((0, 0, 0, 0), (size[0] // 2, size[1] // 2, size[0], size[1]))
+    if mode == "RGBA":
+        converted = image
+    elif mode == "P":
+        converted = image.convert("RGB").quantize(4)
+        converted.info["transparency"] = converted.getpixel((size[0] - 1, size[1] - 1))
+    elif mode == "I;16":
+        converted = image.convert("L").convert("I").point(lambda value: value * 256).convert("I;16")
+    else:
+        converted = image.convert(mode)
+    buffer = io.BytesIO()
+    if mode == "P":
+        converted.save(buffer, fmt, transparency=converted.info["transparency"])
+    else:
+        converted.save(buffer, fmt)
+    return buffer.getvalue()

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from PIL import Image
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from groundswell.reports import images
 
@@ -151,3 +151,139 @@ def test_random_names_are_random_and_paired():
     image, thumbnail = first
     assert image.startswith("photos/") and image.endswith(".jpg")
     assert thumbnail == image.removesuffix(".jpg") + "-thumb.jpg"
+
+
+def test_broken_exif_keeps_the_photo_and_its_orientation():
+    data = samples.jpeg_with_broken_exif(orientation=6, size=(64, 48))
+    # The sample really is one Pillow's own exif_transpose fails on.
+    original = Image.open(io.BytesIO(data))
+    original.load()
+    with pytest.raises(TypeError):
+        ImageOps.exif_transpose(original)
+
+    processed = images.process_image(data, blur_faces=False)
+
+    assert (processed.width, processed.height) == (48, 64)
+    samples.assert_no_metadata(processed.jpeg)
+
+
+@pytest.mark.parametrize("orientation", [0, 9, 65535])
+def test_a_nonsense_orientation_is_ignored(orientation):
+    processed = images.process_image(
+        samples.jpeg_with_metadata(orientation=orientation, size=(64, 48)), blur_faces=False
+    )
+    assert (processed.width, processed.height) == (64, 48)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"),
+    [(2, (64, 48)), (3, (64, 48)), (4, (64, 48)), (5, (48, 64)), (7, (48, 64)), (8, (48, 64))],
+)
+def test_every_orientation_is_undone(orientation, size):
+    processed = images.process_image(
+        samples.jpeg_with_metadata(orientation=orientation, size=(64, 48)), blur_faces=False
+    )
+    assert (processed.width, processed.height) == size
+    # The picture comes out as Pillow's own exif_transpose turns it, not as it was stored.
+    expected = ImageOps.exif_transpose(samples.read_back(samples.jpeg_with_metadata(orientation=orientation)))
+    stored = samples.read_back(samples.jpeg_with_metadata(orientation=1))
+    kept = samples.read_back(processed.jpeg)
+    assert _mean_difference(kept, expected) < 8
+    if kept.size == stored.size:
+        assert _mean_difference(kept, stored) > 20
+
+
+def _mean_difference(first: Image.Image, second: Image.Image) -> float:
+    return sum(ImageStat.Stat(ImageChops.difference(first, second)).mean) / 3
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16"])
+def test_large_pictures_of_every_kind_are_shrunk_and_flattened(mode):
+    data = samples.large(mode, size=(6000, 4000))
+    processed = images.process_image(data, blur_faces=False)
+    assert (processed.width, processed.height) == (2000, 1333)
+    kept = samples.read_back(processed.jpeg)
+    assert kept.size == (2000, 1333)
+    # The transparent quarter (bottom right) is laid on white (a 16-bit grey PNG has no alpha: black); the
+    # opaque quarters keep their colour.
+    if mode == "I;16":
+        assert max(kept.getpixel((1500, 1000))) < 10
+    else:
+        assert min(kept.getpixel((1500, 1000))) > 245
+    top_left, top_right = kept.getpixel((500, 300)), kept.getpixel((1500, 300))
+    if mode in ("RGBA", "P"):
+        assert top_left[0] > 200 and top_left[2] < 80  # yellow
+        assert top_right[2] > 130 and top_right[0] < 60  # blue
+    else:  # grey levels of yellow and blue
+        assert abs(top_left[0] - top_left[2]) < 10 and top_left[0] > top_right[0] + 50
+    samples.assert_no_metadata(processed.jpeg)
+
+
+def test_shrinking_band_by_band_matches_shrinking_the_whole_picture():
+    # Wide enough that a band is a few rows and the picture is cut into many bands.
+    red = Image.linear_gradient("L").resize((6100, 700))
+    green = Image.effect_noise((6100, 700), 60)
+    alpha = Image.radial_gradient("L").resize((6100, 700))
+    picture = Image.merge("RGBA", (red, green, red.transpose(Image.Transpose.ROTATE_180), alpha))
+    shrunk = images._shrink_flat(picture)
+    assert shrunk.size == (2034, 234)
+    assert shrunk.tobytes() == images._flatten(picture).reduce(3).tobytes()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        samples.plain,
+        samples.progressive_jpeg,
+        samples.jpeg_with_restart_markers,
+        samples.jpeg_with_exif_thumbnail,
+        samples.jpeg_with_metadata,
+        samples.mpo,
+        lambda: samples.plain("JPEG") + b"\x00" * 64,
+        lambda: samples.mpo() + b"\x00" * 16,
+    ],
+    ids=[
+        "baseline",
+        "progressive",
+        "restart-markers",
+        "exif-thumbnail",
+        "metadata",
+        "mpo",
+        "padding",
+        "mpo-padding",
+    ],
+)
+def test_whole_jpegs_are_accepted(make):
+    processed = images.process_image(make(), blur_faces=False)
+    assert (processed.width, processed.height) == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.plain("JPEG") + samples.zip_archive() + b"\xff\xd9",
+        samples.progressive_jpeg() + samples.zip_archive() + b"\xff\xd9",
+        samples.jpeg_with_exif_thumbnail() + b"PK\x03\x04" + b"\xff\xd9",
+        samples.plain("JPEG") + b"\x00" * 16 + samples.zip_archive() + b"\x00\xff\xd9\x00",
+        samples.plain("JPEG") + samples.plain("JPEG"),
+        samples.mpo() + samples.zip_archive() + b"\xff\xd9",
+        samples.mpo() + samples.plain("JPEG") + samples.zip_archive(),
+    ],
+    ids=[
+        "jpeg+zip+eoi",
+        "progressive+zip+eoi",
+        "exif-thumbnail+zip+eoi",
+        "jpeg+padding+zip+eoi",
+        "jpeg+jpeg-not-mpo",
+        "mpo+zip+eoi",
+        "mpo+jpeg+zip",
+    ],
+)
+def test_a_jpeg_with_anything_after_its_real_end_is_a_polyglot(data):
+    assert "contains something other than an image" in refusal(data)
+
+
+def test_a_jpeg_without_its_end_marker_is_damaged():
+    data = samples.plain("JPEG")
+    assert data.endswith(b"\xff\xd9")
+    assert "is damaged or incomplete" in refusal(data[:-2])

@@ -3,10 +3,17 @@
 An upload is refused unless it is, byte for byte, one JPEG, PNG or WebP image and nothing else: SVG (which
 can carry scripts), other formats, oversized files, decompression bombs, truncated files and polyglots (an
 image with an archive, a page or a script glued on) get a clear message. What is kept is never the upload:
-the pixels are decoded, turned upright, flattened to RGB, copied into a new image (so no EXIF, GPS, XMP,
-ICC profile or comment can travel along), shrunk, optionally face-blurred and encoded again as JPEG.
+the pixels are decoded, flattened to RGB, shrunk, turned upright, copied into a new image (so no EXIF, GPS,
+XMP, ICC profile or comment can travel along), optionally face-blurred and encoded again as JPEG.
 
-Animated images (animated WebP or PNG) keep their first frame only.
+Animated images (animated WebP or PNG) keep their first frame only; an MPO (a JPEG followed by more JPEGs, as
+some cameras write) keeps its first picture, and the others are dropped.
+
+Memory: a small file can hold a huge picture (a 170 KB PNG can decode to 6300 × 6300 RGBA, 160 MB). The
+decoded picture is the only full-size image ever held: it is flattened and shrunk band by band into a
+picture at most about twice the kept size, and only that small picture is turned upright and copied. The
+decoding and shrinking run one upload at a time per process, so a burst of uploads to a threaded worker does
+not multiply that peak.
 
 Everything here is a pure function of bytes; ``reports.services.report_backs`` stores the result.
 """
@@ -17,12 +24,13 @@ import math
 import re
 import secrets
 import struct
+import threading
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image
 
 from . import faces
 
@@ -33,6 +41,33 @@ JPEG_QUALITY = 85
 FORMATS = ("JPEG", "PNG", "WEBP")
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_START = b"\xff\xd8\xff"
+# In a JPEG's entropy-coded data, a marker is 0xFF (possibly repeated as fill) followed by a byte other than
+# 0x00 (a stuffed 0xFF data byte) or a restart marker 0xD0-0xD7 (which belongs to the data).
+_JPEG_MARKER_IN_SCAN = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# Markers that stand alone, without a length: TEM, RST0-RST7, SOI (EOI and SOS are handled apart).
+_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8}
+_ORIENTATION_TAG = 0x0112
+# How each EXIF orientation is undone (as in Pillow's ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_SIDES = {
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+    Image.Transpose.ROTATE_270,
+}
+# Pixels flattened at a time while shrinking: a band of rows of about this many pixels (4 MB as RGBA).
+_BAND_PIXELS = 1 << 20
+# Decoding and shrinking, the part that holds the full-size picture, one upload at a time per process.
+_HEAVY = threading.BoundedSemaphore(1)
 # Markup that has no business in a photo: a file carrying it is built to be read as something else too.
 # "<svg" and "<html" must be followed by a space or ">" so compressed image data rarely matches by chance.
 _MARKUP = re.compile(rb"<(?:script[\s>/]|html[\s>]|\?php|svg[\s>]|!doctype)", re.IGNORECASE)
@@ -117,7 +152,7 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None) -> ValidationError
 
 def sniff_format(data: bytes) -> str | None:
     """The format the first bytes announce: "JPEG", "PNG", "WEBP" or None."""
-    if data.startswith(b"\xff\xd8\xff"):
+    if data.startswith(_JPEG_START):
         return "JPEG"
     if data.startswith(_PNG_SIGNATURE):
         return "PNG"
@@ -147,16 +182,71 @@ def _png_end(data: bytes) -> int | None:
     return None
 
 
-def _trailing_data(data: bytes, kind: str) -> bool | None:
+def _jpeg_end(data: bytes, position: int) -> int | None:
+    """Where the JPEG starting at ``position`` ends (just after its EOI marker), walking its segments: a
+    segment with a length (APPn, with any EXIF thumbnail inside, DQT, DHT, SOFn, COM, DRI...) is skipped by
+    its length, the entropy-coded data after each SOS (several in a progressive JPEG) is scanned for the next
+    marker. None when the data runs out before the EOI (a truncated file)."""
+    position += 2  # SOI
+    size = len(data)
+    while position < size:
+        if data[position] != 0xFF:
+            # Stray bytes between segments: libjpeg skips them ("extraneous bytes before marker").
+            position = data.find(b"\xff", position)
+            if position < 0:
+                return None
+            continue
+        if position + 1 >= size:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+        elif marker == 0xD9:  # EOI
+            return position + 2
+        elif marker in _JPEG_STANDALONE or marker == 0x00:
+            position += 2
+        else:
+            if position + 4 > size:
+                return None
+            (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+            if length < 2:
+                return None
+            position += 2 + length
+            if position > size:
+                return None
+            if marker == 0xDA:  # SOS: the entropy-coded data runs up to the next marker
+                found = _JPEG_MARKER_IN_SCAN.search(data, position)
+                if found is None:
+                    return None
+                position = found.end() - 2
+    return None
+
+
+def _jpeg_trailing_data(data: bytes, pillow_format: str | None) -> bool | None:
+    """True when something follows the JPEG's end, None when its end is missing.
+
+    Some cameras pad their files with zero bytes after the end marker: harmless. An MPO is several JPEGs in
+    a row: each must be a whole JPEG, and only zero padding may follow the last."""
+    position = 0
+    while True:
+        end = _jpeg_end(data, position)
+        if end is None:
+            return None
+        rest = data[end:]
+        if not rest.strip(b"\x00"):
+            return False
+        following = end + len(rest) - len(rest.lstrip(b"\x00"))
+        if pillow_format != "MPO" or not data.startswith(_JPEG_START, following):
+            return True
+        position = following
+
+
+def _trailing_data(data: bytes, kind: str, pillow_format: str | None = None) -> bool | None:
     """True when something follows the image's end; None when the end is missing (a truncated file)."""
+    if kind == "JPEG":
+        return _jpeg_trailing_data(data, pillow_format)
     if kind == "PNG":
         end = _png_end(data)
-    elif kind == "JPEG":
-        eoi = data.rfind(b"\xff\xd9")
-        end = None if eoi < 0 else eoi + 2
-        # Some cameras pad their files with zero bytes after the end marker: harmless.
-        if end is not None and not data[end:].strip(b"\x00"):
-            return False
     else:  # WEBP: the RIFF header says how long the file is (padded to an even length).
         (size,) = struct.unpack("<I", data[4:8])
         end = 8 + size + (size & 1)
@@ -168,7 +258,7 @@ def _trailing_data(data: bytes, kind: str) -> bool | None:
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """RGB pixels, transparency laid on white (a JPEG has no alpha)."""
+    """RGB pixels, transparency laid on white (a JPEG has no alpha). Always a new image."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         image = image.convert("I").point(lambda value: value / 256).convert("L")
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
@@ -178,6 +268,50 @@ def _flatten(image: Image.Image) -> Image.Image:
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat
     return image.convert("RGB")
+
+
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    """How to turn the picture upright from its EXIF orientation tag; None when there is nothing to do.
+
+    A broken EXIF block (Pillow can raise nearly anything on one) or a nonsense tag counts as no
+    orientation: the photo is kept as it was taken rather than refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like
+            orientation = image.getexif().get(_ORIENTATION_TAG)
+        return _UPRIGHT.get(orientation)
+    except Exception:
+        return None
+
+
+def _kept_size(size: tuple[int, int], upright: Image.Transpose | None) -> tuple[int, int]:
+    """The size kept for a picture of ``size``: at most MAX_SIDE on the long side, turned upright."""
+    scale = min(1.0, MAX_SIDE / max(size))
+    width, height = (max(1, round(side * scale)) for side in size)
+    if upright in _SWAPS_SIDES:
+        return height, width
+    return width, height
+
+
+def _shrink_flat(image: Image.Image) -> Image.Image:
+    """The picture as RGB, flattened and shrunk by an integer factor so its long side stays at least
+    MAX_SIDE (the picture itself when it is RGB and less than twice that size), without a second full-size
+    copy: a band of rows at a time is flattened (for an RGBA, palette or 16-bit picture, a converted copy)
+    and reduced by averaging. Flattening onto white and averaging commute, so this matches reducing the
+    whole picture and then flattening it."""
+    width, height = image.size
+    factor = max(1, max(width, height) // MAX_SIDE)
+    if factor == 1 and image.mode == "RGB":
+        return image
+    rows = max(factor, _BAND_PIXELS // max(1, width) // factor * factor)
+    small = Image.new("RGB", (math.ceil(width / factor), math.ceil(height / factor)))
+    for top in range(0, height, rows):
+        band = _flatten(image.crop((0, top, width, min(height, top + rows))))
+        if factor > 1:
+            band = band.reduce(factor)
+        small.paste(band, (0, top // factor))
+        del band
+    return small
 
 
 def _encode(image: Image.Image) -> bytes:
@@ -226,12 +360,14 @@ def _decode(data: bytes, name: str) -> Image.Image:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels(name, size) from None
-        except ValidationError:
+        except (ValidationError, MemoryError):
             raise
-        except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError) as error:
-            # UnidentifiedImageError is an OSError: the magic bytes matched but Pillow cannot read it.
+        except Exception as error:
+            # UnidentifiedImageError is an OSError: the magic bytes matched but Pillow cannot read it. A
+            # broken file can make Pillow raise nearly anything (TypeError, struct.error, IndexError...):
+            # each means the same to the organizer, never a server error.
             raise _damaged(name) from error
-    trailing = _trailing_data(data, kind)
+    trailing = _trailing_data(data, kind, image.format)
     if trailing is None:
         raise _damaged(name)
     if trailing:
@@ -241,15 +377,26 @@ def _decode(data: bytes, name: str) -> Image.Image:
 
 def process_image(data: bytes, *, blur_faces: bool, name: str = "photo") -> ProcessedImage:
     """Checks an upload and re-encodes it; raises ValidationError with a message naming ``name``."""
-    image = _decode(data, name)
-    try:
-        upright = ImageOps.exif_transpose(image)
-        flat = _flatten(upright)
-    except (OSError, SyntaxError, ValueError, struct.error) as error:
-        raise _damaged(name) from error
-    # A new image from the pixels alone: nothing of the upload's ``info`` (EXIF, XMP, ICC, comments) follows.
-    clean = Image.frombytes("RGB", flat.size, flat.tobytes())
-    clean.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    with _HEAVY:
+        image = _decode(data, name)
+        try:
+            upright = _orientation(image)
+            size = _kept_size(image.size, upright)
+            flat = _shrink_flat(image)
+            del image  # the full-size picture: only the small one is kept from here on
+            if upright is not None:
+                flat = flat.transpose(upright)
+            if flat.size != size:
+                flat = flat.resize(size, Image.Resampling.LANCZOS)
+        except MemoryError:
+            raise
+        except Exception as error:
+            raise _damaged(name) from error
+    # A new image from the pixels alone, with an empty ``info``: nothing of the upload's EXIF, XMP, ICC
+    # profile or comments can follow (``flat`` is already built from pixels, this makes sure of it).
+    clean = Image.new("RGB", flat.size)
+    clean.paste(flat)
+    del flat
     faces_blurred = None
     if blur_faces:
         clean, faces_blurred = faces.blur_faces(clean)
