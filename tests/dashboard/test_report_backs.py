@@ -203,3 +203,88 @@ def test_a_photo_of_another_campaign_is_404(client):
     client.force_login(actor("moderator", campaign))
     assert client.post(url(campaign, "photo_approve", pk=foreign.pk)).status_code == 404
     assert client.get(url(campaign, "photo_file", pk=foreign.pk, variant="full")).status_code == 404
+
+
+def test_photos_added_to_an_approved_report_back_wait_in_the_pending_tab(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    campaign = CampaignFactory()
+    now = timezone.now()
+    pending = pending_report_back(campaign)
+    approved = ReportBackFactory(action=past_action(campaign=campaign, title="Approved with a new photo"))
+    PhotoFactory(report_back=approved)  # already approved: not waiting
+    new_photo = pending_photo(approved, caption="Sent after the approval")
+    done = ReportBackFactory(action=past_action(campaign=campaign, title="Approved and nothing new"))
+    PhotoFactory(report_back=done)
+    # The pending report-back changed an hour ago; the approved one's new photo waits for two.
+    ReportBack.objects.filter(pk=pending.pk).update(updated_at=now - dt.timedelta(hours=1))
+    ReportBack.objects.filter(pk=approved.pk).update(updated_at=now - dt.timedelta(days=2))
+    Photo.objects.filter(pk=new_photo.pk).update(created_at=now - dt.timedelta(hours=2))
+
+    client.force_login(actor("moderator", campaign))
+    body = client.get(url(campaign)).content.decode()
+    assert body.count('class="report-back-item"') == 2
+    assert "Approved and nothing new" not in body
+    assert body.index(f'id="report-back-{approved.pk}"') < body.index(f'id="report-back-{pending.pk}"')
+    assert "Sent after the approval" in body
+    assert url(campaign, "photo_approve", pk=new_photo.pk) in body
+    assert "already approved: only its new photos wait for moderation" in body
+    # It is still listed under "Approved", without that notice.
+    body = client.get(url(campaign) + "?status=approved").content.decode()
+    assert "Approved with a new photo" in body
+    assert "only its new photos wait" not in body
+
+    # Once the photo is decided, it leaves the waiting tab.
+    client.post(url(campaign, "photo_approve", pk=new_photo.pk))
+    body = client.get(url(campaign)).content.decode()
+    assert body.count('class="report-back-item"') == 1
+    assert "Approved with a new photo" not in body
+
+
+def test_the_pending_tab_orders_a_pending_report_back_by_its_oldest_pending_photo():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from groundswell.reports.selectors.report_backs import report_back_moderation_list
+
+    campaign = CampaignFactory()
+    now = timezone.now()
+    recent, older = pending_report_back(campaign), pending_report_back(campaign)
+    ReportBack.objects.filter(pk=recent.pk).update(updated_at=now - dt.timedelta(hours=1))
+    ReportBack.objects.filter(pk=older.pk).update(updated_at=now - dt.timedelta(minutes=5))
+    photo = pending_photo(older)
+    Photo.objects.filter(pk=photo.pk).update(created_at=now - dt.timedelta(hours=3))
+    assert list(report_back_moderation_list(campaign=campaign)) == [older, recent]
+
+
+def test_blur_faces_on_a_photo_whose_file_is_missing_says_so(client):
+    campaign = CampaignFactory()
+    photo = pending_photo(pending_report_back(campaign))
+    default_storage.delete(photo.image)
+    client.force_login(actor("moderator", campaign))
+    response = client.post(url(campaign, "photo_blur", pk=photo.pk), follow=True)
+    assert response.status_code == 200
+    assert "The photo&#x27;s file is missing." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["photo_approve", "photo_reject", "photo_blur"])
+def test_a_photo_removed_while_the_moderator_decides_gives_a_message_not_an_error(client, monkeypatch, name):
+    from groundswell.dashboard.views import report_backs as views
+
+    campaign = CampaignFactory()
+    photo = pending_photo(pending_report_back(campaign))
+    found = views._photo_or_404
+
+    def found_then_removed(campaign, pk):
+        item = found(campaign, pk)
+        Photo.objects.filter(pk=item.pk).delete()  # the organizer removes it meanwhile
+        return item
+
+    monkeypatch.setattr(views, "_photo_or_404", found_then_removed)
+    client.force_login(actor("moderator", campaign))
+    response = client.post(url(campaign, name, pk=photo.pk), {"reason": "Faces."}, follow=True)
+    assert response.status_code == 200
+    assert "This photo changed meanwhile: reload the page." in response.content.decode()

@@ -292,3 +292,71 @@ def test_organizer_page_queries_do_not_grow_with_photos(client):
         assert response.content.decode().count('class="photo-list__item"') == n
         counts[n] = len(queries)
     assert counts[1] == counts[3]
+
+
+# --- the size of what is sent, checked before Django writes any of it to disk -------------------------------
+
+
+def test_a_body_declared_larger_than_ten_full_size_photos_is_refused_unread(client, settings):
+    from groundswell.public.views.report_back import max_request_bytes
+
+    assert max_request_bytes() == 10 * settings.PHOTO_MAX_BYTES + 1024 * 1024
+    action, token = organizer_action()
+    before = stored_files()
+    # The declared length alone decides: the body is never read (the test client would fail reading past
+    # what it holds).
+    response = client.post(
+        report_url(token),
+        {**form_data(), "photos": samples.upload(samples.plain(), "ok.jpg")},
+        CONTENT_LENGTH=str(max_request_bytes() + 1),
+    )
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    assert not ReportBack.objects.filter(action=action).exists()
+    assert stored_files() == before
+
+
+@pytest.mark.parametrize("length", ["", "lots", "-5"])
+def test_a_multipart_body_without_a_valid_length_is_refused(client, length):
+    action, token = organizer_action()
+    response = client.post(
+        report_url(token),
+        {**form_data(), "photos": samples.upload(samples.plain(), "ok.jpg")},
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code == 413
+    assert "did not say how large the upload is" in response.content.decode()
+    assert not ReportBack.objects.filter(action=action).exists()
+
+
+def test_more_files_than_photos_allowed_get_a_clear_message_not_an_error_page(client, settings):
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 10
+    action, token = organizer_action()
+    uploads = [samples.upload(samples.plain(), f"photo{n}.jpg") for n in range(11)]
+    response = client.post(report_url(token), {**form_data(), "photos": uploads})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "You sent too many files at once: at most 10 photos" in body
+    assert 'id="report-form"' in body
+    assert not ReportBack.objects.filter(action=action).exists()
+    assert not Photo.objects.exists()
+
+
+def test_too_much_form_data_gets_a_clear_message_not_an_error_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    action, token = organizer_action()
+    response = client.post(report_url(token), form_data(text="x" * 2000))
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    assert not ReportBack.objects.filter(action=action).exists()
+
+
+def test_a_caption_with_control_characters_is_saved_without_them(client):
+    action, token = organizer_action()
+    photo = PhotoFactory(report_back=ReportBackFactory(action=action), caption="")
+    response = client.post(
+        report_url(token), {**form_data(), f"caption-{photo.pk}": "Banner\x00 at the\x1b fountain\n"}
+    )
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.caption == "Banner at the fountain"

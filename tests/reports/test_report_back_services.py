@@ -367,3 +367,110 @@ def test_a_decision_on_a_photo_already_decided_is_refused():
         services.photo_approve(actor=actor("moderator", photo.report_back.action.campaign), photo=photo)
     photo.refresh_from_db()
     assert photo.status == Review.APPROVED
+
+
+# --- text safe to store (PostgreSQL refuses NUL) ------------------------------------------------------------
+
+
+def test_captions_lose_control_characters():
+    report_back = save(past_action())
+    photo = services.photo_add(
+        report_back=report_back,
+        upload=samples.upload(samples.plain(), "a.jpg"),
+        caption="Banner\x00 at the\u202e fountain\t",
+    )
+    assert Photo.objects.get(pk=photo.pk).caption == "Banner at the fountain"
+    assert services.photo_caption_set(photo=photo, caption="\x00New\x07 caption\r\n")
+    assert Photo.objects.get(pk=photo.pk).caption == "New caption"
+
+
+def test_report_back_text_loses_control_characters_and_keeps_its_lines():
+    report_back = save(past_action(), text="  First\x00 line\r\nSecond\x1b line  ")
+    assert ReportBack.objects.get(pk=report_back.pk).text == "First line\nSecond line"
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("https://news.example.org/a\x00b", "contains spaces"),
+        ("https://news.example.org/\u202eexe.pdf", "contains invisible characters"),
+        ("https://news.example.org/a\u200bb", "contains invisible characters"),
+    ],
+)
+def test_links_with_control_or_invisible_characters_are_refused(link, message):
+    with pytest.raises(ValidationError) as error:
+        save(past_action(), links=[link])
+    assert message in " ".join(error.value.message_dict["links"])
+    assert "\x00" not in " ".join(error.value.message_dict["links"])
+    assert not ReportBack.objects.exists()
+
+
+def test_a_reason_loses_control_characters():
+    photo = PhotoFactory(status=Review.PENDING, approved_at=None)
+    moderator = actor("moderator", photo.report_back.action.campaign)
+    services.photo_reject(actor=moderator, photo=photo, reason="Face\x00 visible.")
+    assert Photo.objects.get(pk=photo.pk).moderation_note == "Face visible."
+
+
+# --- rows or files gone meanwhile ---------------------------------------------------------------------------
+
+
+def test_blur_faces_on_a_missing_file_is_a_validation_error():
+    photo = PhotoFactory(status=Review.PENDING, approved_at=None)
+    default_storage.delete(photo.image)
+    with pytest.raises(ValidationError, match="The photo's file is missing."):
+        services.photo_blur_faces(actor=actor("moderator", photo.report_back.action.campaign), photo=photo)
+
+
+def test_blur_faces_on_a_photo_deleted_meanwhile_is_a_validation_error_and_leaves_no_file():
+    report_back = save(past_action())
+    photo = services.photo_add(
+        report_back=report_back, upload=samples.upload(samples.encoded(samples.drawn_face()), "face.png")
+    )
+    moderator = actor("moderator", report_back.action.campaign)
+    Photo.objects.filter(pk=photo.pk).delete()  # the row goes; its files are still there
+    before = stored_files()
+    with pytest.raises(ValidationError, match="This photo changed meanwhile: reload the page."):
+        services.photo_blur_faces(actor=moderator, photo=photo)
+    assert stored_files() == before  # the blurred copy was not kept
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda user, photo: services.photo_approve(actor=user, photo=photo),
+        lambda user, photo: services.photo_reject(actor=user, photo=photo, reason="No."),
+    ],
+    ids=["approve", "reject"],
+)
+def test_a_decision_on_a_photo_deleted_meanwhile_is_a_validation_error(decide):
+    photo = PhotoFactory(status=Review.PENDING, approved_at=None)
+    moderator = actor("moderator", photo.report_back.action.campaign)
+    Photo.objects.filter(pk=photo.pk).delete()
+    with pytest.raises(ValidationError, match="This photo changed meanwhile: reload the page."):
+        decide(moderator, photo)
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda user, report_back: services.report_back_approve(actor=user, report_back=report_back),
+        lambda user, report_back: services.report_back_reject(
+            actor=user, report_back=report_back, reason="No."
+        ),
+    ],
+    ids=["approve", "reject"],
+)
+def test_a_decision_on_a_report_back_deleted_meanwhile_is_a_validation_error(decide):
+    report_back = ReportBackFactory(status=Review.PENDING, approved_at=None)
+    moderator = actor("moderator", report_back.action.campaign)
+    ReportBack.objects.filter(pk=report_back.pk).delete()
+    with pytest.raises(ValidationError, match="This report-back changed meanwhile: reload the page."):
+        decide(moderator, report_back)
+
+
+def test_a_caption_on_a_photo_removed_meanwhile_is_a_validation_error():
+    photo = PhotoFactory(report_back=save(past_action()), status=Review.PENDING, approved_at=None)
+    Photo.objects.filter(pk=photo.pk).delete()
+    with pytest.raises(ValidationError, match="This photo changed meanwhile"):
+        services.photo_caption_set(photo=photo, caption="New")

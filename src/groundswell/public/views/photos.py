@@ -17,10 +17,11 @@ VARIANTS = {"thumb": "thumbnail", "full": "image"}
 
 @require_GET
 def photo_file(request, name):
+    # Visibility first: a photo that stopped being public is a 404, even to a conditional request.
     stored = photo_public_file(name=name)
     if stored is None:
         raise Http404("No such photo")
-    return photo_file_response(stored, public=True)
+    return photo_file_response(stored, public=True, request=request)
 
 
 @require_GET

@@ -10,7 +10,7 @@ the reason, so the organizer only has to send those again.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -178,6 +178,51 @@ def _organizer_url(token) -> str:
     return reverse("public:organizer", kwargs={"token": token}) + "#report"
 
 
+def max_request_bytes() -> int:
+    """The largest report-back POST accepted: every photo at its largest, plus a megabyte for the rest."""
+    return MAX_PHOTOS_PER_REPORT * settings.PHOTO_MAX_BYTES + 1024 * 1024
+
+
+def _too_large_message() -> str:
+    return _(
+        "What you sent is too large: send at most %(count)d photos of up to %(size)s MB each, in several "
+        "goes if need be. Nothing was saved."
+    ) % {"count": MAX_PHOTOS_PER_REPORT, "size": f"{settings.PHOTO_MAX_BYTES / (1024 * 1024):g}"}
+
+
+def _refused_size(request) -> str | None:
+    """Why the request's body is refused unread, or None. Django's parser writes every uploaded file to disk
+    before the view sees its size: a body too large is refused on its declared length alone."""
+    raw = request.META.get("CONTENT_LENGTH") or ""
+    try:
+        length = int(raw)
+    except ValueError:
+        length = None
+    if length is None or length < 0:
+        if request.content_type.startswith("multipart/"):
+            return _("Your browser did not say how large the upload is. Please send the form again.")
+        return None
+    if length > max_request_bytes():
+        return _too_large_message()
+    return None
+
+
+def _parsed(request) -> tuple[int, str] | None:
+    """Reads the body (the first access to request.POST and request.FILES); returns the status and message
+    to answer with when Django refuses it, or None."""
+    try:
+        request.POST  # noqa: B018 -- parses the body
+        request.FILES  # noqa: B018
+    except TooManyFilesSent:
+        message = _("You sent too many files at once: at most %(count)d photos. Nothing was saved.") % {
+            "count": MAX_PHOTOS_PER_REPORT
+        }
+        return 400, message
+    except RequestDataTooBig:
+        return 413, _too_large_message()
+    return None
+
+
 def _save_captions(request, report_back) -> list[str]:
     errors = []
     for photo in report_back.photos.all():
@@ -195,6 +240,10 @@ def _save_captions(request, report_back) -> list[str]:
 @require_POST
 def organizer_report(request, token):
     action = _action_or_404(token)
+    # Nothing here may touch request.POST or request.FILES before the body's size is checked.
+    size_error = _refused_size(request)
+    if size_error is not None:
+        return _render(request, action, token, errors=[size_error], status=413)
     if not report_back_is_open(action):
         return _render(
             request, action, token, errors=[_("The report-back form is not open for this action.")]
@@ -202,6 +251,10 @@ def organizer_report(request, token):
     if rate_limit_exceeded(scope=RATE_SCOPE, key=str(action.pk), limit=settings.SUBMISSIONS_PER_HOUR):
         errors = [_("Too many report-back submissions for this action. Please try again in an hour.")]
         return _render(request, action, token, errors=errors, status=429)
+    parse_error = _parsed(request)
+    if parse_error is not None:
+        status, message = parse_error
+        return _render(request, action, token, errors=[message], status=status)
     form = ReportBackForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, action, token, form=form)

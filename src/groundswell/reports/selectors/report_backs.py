@@ -2,7 +2,8 @@
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Least
 
 from groundswell.campaigns.models import Campaign
 
@@ -31,14 +32,39 @@ def photo_for_organizer(*, action, pk: int) -> Photo | None:
 
 
 def report_back_moderation_list(*, campaign, status: str = Review.PENDING) -> QuerySet[ReportBack]:
-    """The campaign's report-backs in ``status`` (oldest first when pending, newest first otherwise), with
-    their actions and every photo, in a constant number of queries."""
-    ordering = ("updated_at", "id") if status == Review.PENDING else ("-updated_at", "-id")
-    return (
-        ReportBack.objects.filter(action__campaign=campaign, status=status)
+    """The campaign's report-backs in ``status`` (newest first), with their actions and every photo, in a
+    constant number of queries.
+
+    The pending queue is what waits for a moderator: report-backs pending themselves, and those (approved or
+    rejected) with a photo pending, e.g. one added after the report-back was approved; the one waiting the
+    longest first. ``pending_photos`` says whether a report-back has a photo pending.
+    """
+    pending_photos = Photo.objects.filter(report_back=OuterRef("pk"), status=Review.PENDING)
+    report_backs = (
+        ReportBack.objects.filter(action__campaign=campaign)
+        .annotate(pending_photos=Exists(pending_photos))
         .select_related("action")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")))
-        .order_by(*ordering)
+    )
+    if status != Review.PENDING:
+        return report_backs.filter(status=status).order_by("-updated_at", "-id")
+    oldest_pending_photo = Subquery(
+        pending_photos.order_by("created_at").values("created_at")[:1], output_field=DateTimeField()
+    )
+    # Since when it waits: a pending report-back since the earlier of its last change and its oldest pending
+    # photo; any other only since its oldest pending photo (its own last change was decided on).
+    waiting_since = Case(
+        When(
+            status=Review.PENDING,
+            then=Least(F("updated_at"), Coalesce(oldest_pending_photo, F("updated_at"))),
+        ),
+        default=oldest_pending_photo,
+        output_field=DateTimeField(),
+    )
+    return (
+        report_backs.filter(Q(status=Review.PENDING) | Q(pending_photos=True))
+        .annotate(waiting_since=waiting_since)
+        .order_by("waiting_since", "id")
     )
 
 

@@ -7,6 +7,7 @@ by a face-blurred copy): deletions wait for the transaction's commit, so a rollb
 pointing at a missing file.
 """
 
+import contextlib
 import datetime as dt
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from groundswell.actions.models import Action
 
 from .. import images
 from ..models import MAX_LINKS_PER_REPORT, MAX_PHOTOS_PER_REPORT, Photo, ReportBack, Review
+from ..text import clean_line, clean_text
 from .common import record
 
 MAX_TEXT = 5000
@@ -73,11 +75,16 @@ def _clean_links(links) -> list[str]:
             raise ValidationError(
                 {
                     "links": _("“%(link)s” is not a web address starting with http:// or https://.")
-                    % {"link": link}
+                    % {"link": clean_line(link)}
                 }
             )
         if any(ord(character) < 33 for character in link):
-            raise ValidationError({"links": _("“%(link)s” contains spaces.") % {"link": link}})
+            raise ValidationError({"links": _("“%(link)s” contains spaces.") % {"link": clean_line(link)}})
+        if not link.isprintable():
+            # Invisible characters (a NUL, a right-to-left override) have no place in an address.
+            raise ValidationError(
+                {"links": _("“%(link)s” contains invisible characters.") % {"link": clean_line(link)}}
+            )
     return cleaned
 
 
@@ -109,7 +116,7 @@ def report_back_save(
     photos sent from now on. Raises ValidationError (keyed by field for bad values).
     """
     _require_open(action, now)
-    text = (text or "").strip()
+    text = clean_text(text)
     _validate(attendance=attendance, text=text)
     links = _clean_links(links or [])
     report_back = ReportBack.objects.select_for_update().filter(action=action).first()
@@ -172,7 +179,7 @@ def photo_add(*, report_back: ReportBack, upload, caption: str = "") -> Photo:
     ``upload`` is a Django UploadedFile. Raises ValidationError naming the file and what is wrong with it.
     """
     name = _display_name(upload)
-    caption = (caption or "").strip()
+    caption = clean_line(caption)
     action = report_back.action
     _require_open(action)
     if len(caption) > MAX_CAPTION:
@@ -233,11 +240,11 @@ def _too_many_photos(name: str) -> ValidationError:
 def photo_caption_set(*, photo: Photo, caption: str) -> bool:
     """The organizer changes a photo's caption; an approved photo goes back to the moderators. Returns
     whether anything changed."""
-    caption = (caption or "").strip()
+    caption = clean_line(caption)
     if len(caption) > MAX_CAPTION:
         raise ValidationError(_("Keep the caption under %(count)d characters.") % {"count": MAX_CAPTION})
     _require_open(photo.report_back.action)
-    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    photo = _locked_photo(photo)
     if photo.caption == caption or photo.status == Review.REJECTED:
         return False
     photo.caption = caption
@@ -264,16 +271,28 @@ def photo_remove_by_organizer(*, photo: Photo) -> None:
     _delete_files_on_commit(*names)
 
 
+# A moderator (or the organizer) acts on what their page showed; the row may have gone since (the organizer
+# removed a photo, the action was deleted): a clear message, not an error page.
 def _locked_report_back(report_back: ReportBack) -> ReportBack:
-    return ReportBack.objects.select_for_update().select_related("action__campaign").get(pk=report_back.pk)
+    try:
+        return (
+            ReportBack.objects.select_for_update().select_related("action__campaign").get(pk=report_back.pk)
+        )
+    except ReportBack.DoesNotExist:
+        raise ValidationError(_("This report-back changed meanwhile: reload the page.")) from None
 
 
 def _locked_photo(photo: Photo) -> Photo:
-    return Photo.objects.select_for_update().select_related("report_back__action__campaign").get(pk=photo.pk)
+    try:
+        return (
+            Photo.objects.select_for_update().select_related("report_back__action__campaign").get(pk=photo.pk)
+        )
+    except Photo.DoesNotExist:
+        raise ValidationError(_("This photo changed meanwhile: reload the page.")) from None
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give a reason: the organizer sees it.")})
     if len(reason) > MAX_REASON:
@@ -376,8 +395,11 @@ def photo_blur_faces(*, actor, photo: Photo) -> int:
     require_moderator(actor, photo.report_back.action.campaign)
     if photo.status == Review.REJECTED:
         raise ValidationError(_("This photo was rejected: its files are deleted."))
-    with default_storage.open(photo.image, "rb") as stored:
-        data = stored.read()
+    try:
+        with default_storage.open(photo.image, "rb") as stored:
+            data = stored.read()
+    except FileNotFoundError:
+        raise ValidationError(_("The photo's file is missing.")) from None
     processed = images.process_image(data, blur_faces=True, name=_("stored photo"))
     found = processed.faces_blurred or 0
     new_names = _store(processed) if found else None
@@ -417,5 +439,6 @@ def photo_blur_faces(*, actor, photo: Photo) -> int:
             for name in new_names:
                 default_storage.delete(name)
         raise
-    photo.refresh_from_db()
+    with contextlib.suppress(Photo.DoesNotExist):  # removed right after: the count is still what was done
+        photo.refresh_from_db()
     return found

@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand
 
 from groundswell.organizations.retention import endorsement_purge_unverified
 from groundswell.participation.retention import rsvp_purge
+from groundswell.reports.retention import photo_files_orphaned_delete
 
 
 class Command(BaseCommand):
     help = (
         "Erase the names and emails of RSVPs to actions that ended more than GROUNDSWELL_RETENTION_DAYS ago "
-        "and delete RSVPs and endorsements never confirmed. Counts remain."
+        "and delete RSVPs and endorsements never confirmed, and photo files no photo names any more. "
+        "Counts remain."
     )
 
     def add_arguments(self, parser):
@@ -28,4 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'Would delete' if dry_run else 'Deleted'} {endorsements} endorsement(s) never verified within "
             f"{settings.ENDORSEMENT_CONFIRM_DAYS} days."
+        )
+        files = photo_files_orphaned_delete(dry_run=dry_run)
+        self.stdout.write(
+            f"{'Would delete' if dry_run else 'Deleted'} {files} photo file(s) that no photo names any more."
         )
