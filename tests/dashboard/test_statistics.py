@@ -120,7 +120,8 @@ def test_moderators_see_nothing_of_incidents_not_even_a_backlog_count(client):
     assert "Incidents" not in table_of(html, "moderation-backlog")
     assert "Photos" in table_of(html, "moderation-backlog")
     client.force_login(actor("coordinator", campaign))
-    assert "Incidents" in table_of(client.get(statistics_url(campaign)).content.decode(), "moderation-backlog")
+    html = client.get(statistics_url(campaign)).content.decode()
+    assert "Incidents" in table_of(html, "moderation-backlog")
 
 
 def _campaign_with(n: int):
