@@ -3,7 +3,9 @@ of the actions that took place, and report.json). What is public is decided in
 ``reports.selectors.public``; the data comes assembled from ``reports.selectors.report``.
 
 The report's data is cached for ``REPORT_CACHE_SECONDS`` (two minutes: incidents are released by
-``publish_after`` as time passes), so the page is cheap; browsers and CDNs may keep it a minute.
+``publish_after`` as time passes) and renewed at once when something in it is hidden, so the page is cheap.
+Browsers and CDNs may store the responses but must ask again each time (``no-cache``): an incident a
+coordinator hides, or a photo a moderator rejects, must not stay public in a cache in front of us.
 """
 
 import csv
@@ -35,7 +37,6 @@ from groundswell.reports.selectors.report import (
 
 from .export import _batched, _Echo, csv_cell
 
-MAX_AGE = 60
 PHOTOS_PER_PAGE = 48
 CSV_COLUMNS = (
     "id",
@@ -131,7 +132,7 @@ def _with_day(item: dict) -> dict:
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_page(request, slug):
     """The campaign report: numbers, map, charts, timeline, photos and incidents; print-ready."""
     campaign = campaign_get_public(slug=slug)
@@ -161,7 +162,7 @@ def report_page(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_photos(request, slug):
     """Every public photo of the campaign, a page at a time (the report page shows the first ones)."""
     campaign = campaign_get_public(slug=slug)
@@ -180,7 +181,7 @@ def report_photos(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_json(request, slug):
     """The whole report as JSON (the same as GET /api/v1/campaigns/{slug}/report)."""
     campaign = campaign_get_public(slug=slug)
@@ -189,7 +190,7 @@ def report_json(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_map_data(request, slug):
     """The actions that took place, in the map's compact columns (see ``took_place_map_points``)."""
     campaign = campaign_get_public(slug=slug)
@@ -218,7 +219,7 @@ def _csv_lines(records):
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_actions_csv(request, slug):
     """One row per action that took place (public fields, report-back, attendance, photos)."""
     campaign = campaign_get_public(slug=slug)
@@ -247,7 +248,7 @@ def _geojson_pieces(records):
 
 
 @require_safe
-@cache_control(public=True, max_age=MAX_AGE)
+@cache_control(public=True, no_cache=True)
 def report_actions_geojson(request, slug):
     """The actions that took place as GeoJSON points at their public point."""
     campaign = campaign_get_public(slug=slug)
