@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from groundswell.core.models import AuditEntry
 from groundswell.reports.models import Photo, ReportBack, Review
-from groundswell.reports.services.report_backs import photo_add, report_back_save
+from groundswell.reports.services.photos import photo_add
+from groundswell.reports.services.report_backs import report_back_save
 from tests.factories import CampaignFactory, actor
 from tests.factories.reports import PhotoFactory, ReportBackFactory, past_action
 from tests.reports import photo_samples as samples

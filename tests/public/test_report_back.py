@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from groundswell.core.privacy import hash_token
 from groundswell.reports.models import Photo, ReportBack, Review
-from groundswell.reports.services.report_backs import photo_approve, report_back_approve
+from groundswell.reports.services.photos import photo_approve
+from groundswell.reports.services.report_backs import report_back_approve
 from tests.factories import ActionFactory, CampaignFactory, actor
 from tests.factories.reports import PhotoFactory, ReportBackFactory, past_action
 from tests.reports import photo_samples as samples

@@ -9,7 +9,7 @@ from groundswell.actions.models import Action
 from groundswell.reports.cache import report_changed, report_version
 from groundswell.reports.models import Incident
 from groundswell.reports.services.incidents import incident_update
-from groundswell.reports.services.report_backs import photo_reject
+from groundswell.reports.services.photos import photo_reject
 from tests.factories import UserFactory, grant
 from tests.factories.reports import IncidentFactory, PhotoFactory, ReportBackFactory, past_action
 

@@ -18,14 +18,8 @@ from groundswell.reports.selectors.report_backs import (
     report_back_for_moderation,
     report_back_moderation_list,
 )
-from groundswell.reports.services.report_backs import (
-    MAX_REASON,
-    photo_approve,
-    photo_blur_faces,
-    photo_reject,
-    report_back_approve,
-    report_back_reject,
-)
+from groundswell.reports.services.photos import photo_approve, photo_blur_faces, photo_reject
+from groundswell.reports.services.report_backs import MAX_REASON, report_back_approve, report_back_reject
 
 from ..access import campaign_for
 

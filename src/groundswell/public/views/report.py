@@ -1,6 +1,7 @@
 """The public campaign report: the page, its photo gallery, its map's data and its downloads (CSV, GeoJSON
 of the actions that took place, and report.json). What is public is decided in
-``reports.selectors.public``; the data comes assembled from ``reports.selectors.report``.
+``reports.selectors.public``; the data comes assembled from ``reports.selectors.report`` and
+``reports.selectors.report_records``.
 
 The report's data is cached for ``REPORT_CACHE_SECONDS`` (two minutes: incidents are released by
 ``publish_after`` as time passes) and renewed at once when something in it is hidden, so the page is cheap.
@@ -26,9 +27,8 @@ from groundswell.campaigns.selectors import call_for, campaign_get_public
 from groundswell.core.languages import is_rtl
 from groundswell.core.mail import absolute_url
 from groundswell.reports.charts import chart
-from groundswell.reports.selectors.report import (
-    GALLERY_SIZE,
-    campaign_report,
+from groundswell.reports.selectors.report import GALLERY_SIZE, campaign_report
+from groundswell.reports.selectors.report_records import (
     photo_records,
     photos_ordered,
     took_place_map_points,

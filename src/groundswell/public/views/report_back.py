@@ -26,13 +26,15 @@ from groundswell.actions.services import action_get_by_token
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.reports.models import MAX_LINKS_PER_REPORT, MAX_PHOTOS_PER_REPORT, ReportBack
 from groundswell.reports.selectors.report_backs import photo_for_organizer, report_back_for_organizer
-from groundswell.reports.services.report_backs import (
-    MAX_ATTENDANCE,
+from groundswell.reports.services.photos import (
     MAX_CAPTION,
-    MAX_TEXT,
     photo_add,
     photo_caption_set,
     photo_remove_by_organizer,
+)
+from groundswell.reports.services.report_backs import (
+    MAX_ATTENDANCE,
+    MAX_TEXT,
     report_back_is_open,
     report_back_save,
 )

@@ -1,5 +1,6 @@
-"""The public campaign report assembled: numbers, series, timeline, incidents, photos and the took-place
-actions for the map and the downloads. Everything is read through ``reports.selectors.public``.
+"""The public campaign report assembled: numbers, series, timeline, incidents and the first photos.
+Everything is read through ``reports.selectors.public``; the photos' records, and the took-place actions for
+the map and the downloads, come from ``reports.selectors.report_records``.
 
 ``campaign_report`` returns plain JSON-ready data (strings, numbers, lists, dicts): the page renders it, and
 report.json and the API answer it as it is. Its number of queries does not grow with the number of actions,
@@ -8,18 +9,15 @@ because incidents are released by ``publish_after`` as time passes and moderator
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django_countries import countries
 
-from groundswell.actions.map_data import APPROXIMATE_DECIMALS, EXACT_DECIMALS, TYPES
 from groundswell.actions.models import Action
 from groundswell.actions.selectors import action_data_version
 from groundswell.core.mail import absolute_url
@@ -37,6 +35,7 @@ from .public import (
     report_backs_public,
     rsvps_counted,
 )
+from .report_records import _action_url, photo_records, photos_ordered
 
 # Change with the shape or meaning of the report's data: it is part of the cache key and the ETags.
 REPORT_FORMAT = 1
@@ -50,10 +49,6 @@ PHOTOS_IN_JSON = 5000  # report.json lists every public photo up to this many (t
 
 def _country_name(code: str) -> str:
     return str(countries.name(code) or code)
-
-
-def _action_url(campaign, action_id: int) -> str:
-    return absolute_url(reverse("public:action", kwargs={"slug": campaign.slug, "pk": action_id}))
 
 
 def _numbers(*, campaign, now: dt.datetime) -> dict:
@@ -236,41 +231,6 @@ def _timeline(*, campaign, now: dt.datetime, public_incidents: list[dict]) -> li
     return [days[key] for key in sorted(days)]
 
 
-def photo_records(photos, *, campaign, absolute: bool = True) -> list[dict]:
-    """Public photos as plain data: URLs of the image and its thumbnail, sizes, caption, action. The
-    URLs are absolute for downloads; a page of ours takes them relative (``absolute=False``), so the
-    images load from the host that served the page."""
-    address = absolute_url if absolute else str
-    return [
-        {
-            "id": photo.pk,
-            "url": address(photo.image_url),
-            "thumbnail_url": address(photo.thumbnail_url),
-            "width": photo.width,
-            "height": photo.height,
-            "thumbnail_width": photo.thumbnail_width,
-            "thumbnail_height": photo.thumbnail_height,
-            "caption": photo.caption,
-            "action_id": photo.report_back.action_id,
-            "action_title": photo.report_back.action.title,
-            "action_city": photo.report_back.action.city,
-            "action_country": photo.report_back.action.country.code,
-            "action_url": _action_url(campaign, photo.report_back.action_id),
-        }
-        for photo in photos
-    ]
-
-
-def photos_ordered(*, campaign):
-    """The public photos in the gallery's order (by the action's start, then as uploaded), with what a
-    record needs in the same query."""
-    return (
-        photos_public(campaign=campaign)
-        .select_related("report_back__action")
-        .order_by("report_back__action__starts_at", "report_back__action_id", "created_at", "id")
-    )
-
-
 def _build(*, campaign, now: dt.datetime, photos_limit: int, absolute: bool) -> dict:
     incidents = _incidents(campaign=campaign, now=now)
     numbers = _numbers(campaign=campaign, now=now)
@@ -326,86 +286,3 @@ def campaign_report(
         report = _build(campaign=campaign, now=timezone.now(), **options)
         cache.set(key, report, timeout=REPORT_CACHE_SECONDS)
     return report
-
-
-# --- the took-place actions, for the map and the downloads -----------------------------------------------
-
-
-def took_place_map_points(*, campaign, now: dt.datetime | None = None) -> dict:
-    """The actions that took place in the compact columns of the campaign map's data
-    (``actions.map_data.map_points``), at their public point only, so map.js draws them unchanged. One
-    query."""
-    rows = (
-        actions_took_place(campaign=campaign, now=now)
-        .order_by("id")
-        .values_list("id", "public_latitude", "public_longitude", "location_precision", "action_type",
-                     "local_date")
-    )  # fmt: skip
-    type_index = {code: i for i, code in enumerate(TYPES)}
-    other = type_index[Action.Type.OTHER]
-    day_index: dict = {}
-    ids, lats, lons, types, days = [], [], [], [], []
-    previous_id = 0
-    for pk, lat, lon, precision, action_type, local_date in rows.iterator(chunk_size=5000):
-        decimals = EXACT_DECIMALS if precision == Action.Precision.EXACT else APPROXIMATE_DECIMALS
-        ids.append(pk - previous_id)
-        previous_id = pk
-        lats.append(round(lat, decimals))
-        lons.append(round(lon, decimals))
-        types.append(type_index.get(action_type, other))
-        days.append(day_index.setdefault(local_date, len(day_index)))
-    return {
-        "n": len(ids),
-        "types": TYPES,
-        "days": [day.isoformat() for day in day_index],
-        "id": ids,
-        "lat": lats,
-        "lon": lons,
-        "type": types,
-        "day": days,
-        "cancelled": [],
-    }
-
-
-def took_place_records(*, campaign, now: dt.datetime | None = None, chunk_size: int = 2000):
-    """The actions that took place as rows for the downloads, in order of start, streamed from the
-    database in chunks: public fields only (the public point, never the exact one; the host's public
-    name), the public report-back's attendance and the number of public photos. One query."""
-    approved = Review.APPROVED
-    actions = (
-        actions_took_place(campaign=campaign, now=now)
-        .select_related("campaign", "host_organization")
-        .annotate(
-            report_back_public=Count("report_back", filter=Q(report_back__status=approved), distinct=True),
-            report_back_attendance=Sum(
-                "report_back__attendance", filter=Q(report_back__status=approved), distinct=True
-            ),
-            photos_public=Count(
-                "report_back__photos",
-                filter=Q(report_back__status=approved, report_back__photos__status=approved),
-                distinct=True,
-            ),
-        )
-        .order_by("starts_at", "id")
-    )
-    for action in actions.iterator(chunk_size=chunk_size):
-        zone = ZoneInfo(action.timezone)
-        exact = action.location_precision == Action.Precision.EXACT
-        decimals = EXACT_DECIMALS if exact else APPROXIMATE_DECIMALS
-        yield {
-            "id": action.pk,
-            "date": action.local_date.isoformat(),
-            "start": action.starts_at.astimezone(zone).isoformat(),
-            "timezone": action.timezone,
-            "city": action.city,
-            "country": action.country.code,
-            "type": action.action_type,
-            "title": action.title,
-            "host": action.host_display,
-            "url": absolute_url(action.get_absolute_url()),
-            "report_back": bool(action.report_back_public),
-            "attendance": action.report_back_attendance if action.report_back_public else None,
-            "photos": action.photos_public,
-            "latitude": round(action.public_latitude, decimals),
-            "longitude": round(action.public_longitude, decimals),
-        }
