@@ -227,3 +227,14 @@ def test_report_json_lists_public_photo_urls(client):
 def test_only_safe_methods(client):
     built = build_campaign()
     assert client.post(reverse("public:report", kwargs={"slug": built.campaign.slug})).status_code == 405
+
+
+def test_large_numbers_are_grouped_in_the_pages_language(client):
+    action = past_action()
+    ReportBackFactory(action=action, attendance=12345)
+    url = reverse("public:report", kwargs={"slug": action.campaign.slug})
+    english = client.get(url).content.decode()
+    assert '<data value="12345" data-stat="attendance">12,345</data>' in english
+    assert "12,345 people came, as reported" in english
+    french = client.get(url + "?lang=fr").content.decode()
+    assert "12\u202f345" in french or "12\xa0345" in french or "12 345" in french
