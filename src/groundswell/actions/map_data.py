@@ -38,6 +38,12 @@ def map_points(*, campaign, filters: ActionFilters) -> dict:
             "status",
         )
     )  # fmt: skip
+    return encode_points(rows)
+
+
+def encode_points(rows) -> dict:
+    """The compact columns (see ``map_points``) of ``rows``: a values_list queryset of id, public latitude,
+    public longitude, location precision, action type, local date and status, in id order."""
     type_index = {code: i for i, code in enumerate(TYPES)}
     day_index: dict = {}
     ids, lats, lons, types, days, cancelled = [], [], [], [], [], []

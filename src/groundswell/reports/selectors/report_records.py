@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from groundswell.actions.map_data import APPROXIMATE_DECIMALS, EXACT_DECIMALS, TYPES
+from groundswell.actions.map_data import APPROXIMATE_DECIMALS, EXACT_DECIMALS, encode_points
 from groundswell.actions.models import Action
 from groundswell.core.mail import absolute_url
 
@@ -70,32 +70,9 @@ def took_place_map_points(*, campaign, now: dt.datetime | None = None) -> dict:
         actions_took_place(campaign=campaign, now=now)
         .order_by("id")
         .values_list("id", "public_latitude", "public_longitude", "location_precision", "action_type",
-                     "local_date")
+                     "local_date", "status")
     )  # fmt: skip
-    type_index = {code: i for i, code in enumerate(TYPES)}
-    other = type_index[Action.Type.OTHER]
-    day_index: dict = {}
-    ids, lats, lons, types, days = [], [], [], [], []
-    previous_id = 0
-    for pk, lat, lon, precision, action_type, local_date in rows.iterator(chunk_size=5000):
-        decimals = EXACT_DECIMALS if precision == Action.Precision.EXACT else APPROXIMATE_DECIMALS
-        ids.append(pk - previous_id)
-        previous_id = pk
-        lats.append(round(lat, decimals))
-        lons.append(round(lon, decimals))
-        types.append(type_index.get(action_type, other))
-        days.append(day_index.setdefault(local_date, len(day_index)))
-    return {
-        "n": len(ids),
-        "types": TYPES,
-        "days": [day.isoformat() for day in day_index],
-        "id": ids,
-        "lat": lats,
-        "lon": lons,
-        "type": types,
-        "day": days,
-        "cancelled": [],
-    }
+    return encode_points(rows)
 
 
 def took_place_records(*, campaign, now: dt.datetime | None = None, chunk_size: int = 2000):
