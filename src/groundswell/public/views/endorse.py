@@ -1,7 +1,7 @@
 """Endorsing a campaign's call: the form, "check your inbox", the signer's private pages (verify, withdraw,
 by the secret links in their email) and the public list of signatories.
 
-The private pages carry the secret in their URL: no-store, noindex, no Referer (``organizer._private``).
+The private pages carry the secret in their URL: no-store, noindex, no Referer (``secret_links.private``).
 Their POSTs are exempt from CSRF checks: the secret in the URL is the credential (no cookie is), and under
 ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` with a form's POST, which Django refuses.
 Verifying takes a button (a POST): mail scanners open the links in emails.
@@ -25,8 +25,8 @@ from groundswell.participation.tokens import normalize_email
 
 from ..endorse_forms import EndorseForm
 from .http_cache import PAGE_MAX_AGE
-from .organizer import _private
 from .rsvp import _no_store
+from .secret_links import private
 from .submission_limits import address_limit_reached, client_limit_reached
 
 
@@ -106,8 +106,8 @@ def endorse_verify(request, slug, token):
             messages.success(
                 request, _("Thank you: your endorsement is confirmed. A moderator will check it soon.")
             )
-        return _private(redirect("public:endorse_verify", slug=slug, token=token))
-    return _private(
+        return private(redirect("public:endorse_verify", slug=slug, token=token))
+    return private(
         render(
             request,
             "public/endorse_verify.html",
@@ -135,8 +135,8 @@ def endorse_withdraw(request, slug, token):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Your endorsement is withdrawn: it is no longer in the list."))
-        return _private(redirect("public:endorse_withdraw", slug=slug, token=token))
-    return _private(
+        return private(redirect("public:endorse_withdraw", slug=slug, token=token))
+    return private(
         render(
             request,
             "public/endorse_withdraw.html",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from groundswell.reports.services.incidents import incident_report_by_organizer
 
 from ..incident_forms import OrganizerIncidentForm
-from .organizer import _action_or_404, _private
+from .secret_links import organizer_action_or_404, private
 from .submission_limits import client_limit_reached
 
 
@@ -30,7 +30,7 @@ def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def organizer_incident_new(request, token):
-    action = _action_or_404(token)
+    action = organizer_action_or_404(token)
     campaign = action.campaign
     is_open = action.is_public and campaign.status == campaign.Status.PUBLISHED
     status = 200
@@ -54,7 +54,7 @@ def organizer_incident_new(request, token):
                 return redirect("public:organizer", token=token)
     else:
         form = OrganizerIncidentForm(action=action)
-    return _private(
+    return private(
         render(
             request,
             "public/organizer_incident_form.html",

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groundswell.actions.models import Action
 from groundswell.actions.services import (
     action_cancel_by_organizer,
-    action_get_by_token,
     action_update_by_organizer,
 )
 from groundswell.participation.selectors import rsvp_organizer_summary
@@ -20,21 +18,7 @@ from groundswell.reports.selectors.incidents_admin import incident_list_for_orga
 
 from ..forms import ActionForm
 from .report_back import report_section
-
-
-def _action_or_404(token) -> Action:
-    action = action_get_by_token(token=token)
-    if action is None:
-        raise Http404("This link is not valid")
-    return action
-
-
-def _private(response):
-    response["Cache-Control"] = "no-store, private"
-    response["X-Robots-Tag"] = "noindex"
-    # The secret is in this page's URL: the page's own requests must not carry it in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+from .secret_links import organizer_action_or_404, private
 
 
 # The POSTs here are exempt from CSRF checks: the secret in the URL is the credential (no cookie is), so a
@@ -44,7 +28,7 @@ def _private(response):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def organizer_page(request, token):
-    action = _action_or_404(token)
+    action = organizer_action_or_404(token)
     editable = (
         action.status in {Action.Status.PENDING, Action.Status.APPROVED}
         and action.campaign.status == action.campaign.Status.PUBLISHED
@@ -75,7 +59,7 @@ def organizer_page(request, token):
         form = ActionForm(
             initial=ActionForm.initial_from(action), campaign=action.campaign, language=action.language
         )
-    return _private(
+    return private(
         render(
             request,
             "public/organizer_detail.html",
@@ -97,7 +81,7 @@ def organizer_page(request, token):
 @csrf_exempt
 @require_POST
 def organizer_cancel(request, token):
-    action = _action_or_404(token)
+    action = organizer_action_or_404(token)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the action is cancelled."))
         return redirect("public:organizer", token=token)

@@ -22,7 +22,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groundswell.actions.models import Action
-from groundswell.actions.services import action_get_by_token
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.reports.models import MAX_LINKS_PER_REPORT, MAX_PHOTOS_PER_REPORT, ReportBack
 from groundswell.reports.selectors.report_backs import photo_for_organizer, report_back_for_organizer
@@ -38,6 +37,8 @@ from groundswell.reports.services.report_backs import (
     report_back_is_open,
     report_back_save,
 )
+
+from .secret_links import organizer_action_or_404, private
 
 # Report-back submissions per action per hour (each may carry up to 10 photos).
 RATE_SCOPE = "report_back"
@@ -144,22 +145,8 @@ def report_section(action: Action, *, form: ReportBackForm | None = None, refuse
     }
 
 
-def _action_or_404(token) -> Action:
-    action = action_get_by_token(token=token)
-    if action is None:
-        raise Http404("This link is not valid")
-    return action
-
-
-def _private(response):
-    response["Cache-Control"] = "no-store, private"
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def _render(request, action, token, *, form=None, refused=(), errors=(), saved=False, status=400):
-    return _private(
+    return private(
         render(
             request,
             "public/_organizer_report_page.html",
@@ -241,7 +228,7 @@ def _save_captions(request, report_back) -> list[str]:
 @never_cache
 @require_POST
 def organizer_report(request, token):
-    action = _action_or_404(token)
+    action = organizer_action_or_404(token)
     # Nothing here may touch request.POST or request.FILES before the body's size is checked.
     size_error = _refused_size(request)
     if size_error is not None:
@@ -304,7 +291,7 @@ def organizer_report(request, token):
 @csrf_exempt
 @require_POST
 def organizer_photo_remove(request, token, pk):
-    action = _action_or_404(token)
+    action = organizer_action_or_404(token)
     photo = photo_for_organizer(action=action, pk=pk)
     if photo is None:
         raise Http404("No such photo")

@@ -35,7 +35,7 @@ from groundswell.participation.tokens import calendar_token, normalize_email, rs
 
 from ..rsvp_forms import RSVPChangeForm, RSVPForm
 from .action_page import _public_action_or_404, place_text
-from .organizer import _private
+from .secret_links import private
 from .submission_limits import address_limit_reached, client_limit_reached
 
 # Below this many places left the form says how many: one party could take them all.
@@ -145,7 +145,7 @@ def _rsvp_queryset():
 def _invalid_link(request, rsvp: RSVP | None = None):
     """The answer to an unknown, damaged or expired link: a 404 that says so, and what to do."""
     action = rsvp.action if rsvp is not None and rsvp.action.status == rsvp.action.Status.APPROVED else None
-    return _private(render(request, "public/rsvp_invalid.html", {"action": action}, status=404))
+    return private(render(request, "public/rsvp_invalid.html", {"action": action}, status=404))
 
 
 def _usable_rsvp(token: str) -> tuple[RSVP | None, bool]:
@@ -228,7 +228,7 @@ def rsvp_manage(request, token):
                 return redirect("public:rsvp_manage", token=token)
         else:
             status = 400
-    return _private(
+    return private(
         render(request, "public/rsvp_manage.html", _manage_context(rsvp, token, form), status=status)
     )
 

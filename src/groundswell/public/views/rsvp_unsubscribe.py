@@ -14,11 +14,11 @@ from groundswell.participation.models import RSVP
 from groundswell.participation.services import action_digest_stop, rsvp_stop_emails
 from groundswell.participation.tokens import action_from_digest_token, rsvp_from_token
 
-from .organizer import _private
+from .secret_links import private
 
 
 def _invalid_link(request):
-    return _private(render(request, "public/rsvp_invalid.html", {}, status=404))
+    return private(render(request, "public/rsvp_invalid.html", {}, status=404))
 
 
 @csrf_exempt
@@ -38,7 +38,7 @@ def rsvp_unsubscribe(request, token):
         "stopped": stopped,
         "counts": rsvp.status == RSVP.Status.CONFIRMED,
     }
-    return _private(render(request, "public/rsvp_unsubscribe.html", context))
+    return private(render(request, "public/rsvp_unsubscribe.html", context))
 
 
 @csrf_exempt
@@ -57,4 +57,4 @@ def digest_unsubscribe(request, token):
         "digest": True,
         "stopped": stopped,
     }
-    return _private(render(request, "public/rsvp_unsubscribe.html", context))
+    return private(render(request, "public/rsvp_unsubscribe.html", context))
