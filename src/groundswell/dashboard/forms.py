@@ -169,12 +169,3 @@ class RoleGrantForm(forms.Form):
         if data.get("languages") and data.get("role") != CampaignRole.Role.TRANSLATOR:
             self.add_error("languages", _("Only a translator's role can be limited to some languages."))
         return data
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's ValidationError on the form: at its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

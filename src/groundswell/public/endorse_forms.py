@@ -96,14 +96,6 @@ class EndorseForm(forms.Form):
             self.add_error("organization_kind", gettext_lazy("Choose the kind of organization."))
         return data
 
-    def add_service_errors(self, error) -> None:
-        """A ValidationError from the services, on the field it names when the form has one."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
     def endorsement_input(self) -> EndorsementInput:
         data = self.cleaned_data
         return EndorsementInput(

@@ -63,14 +63,6 @@ class RSVPDetailsForm(forms.Form):
         name = "".join(ch for ch in self.cleaned_data["name"] if ch.isprintable() or ch == " ")
         return " ".join(name.split())
 
-    def add_service_errors(self, error) -> None:
-        """A ValidationError from the services, on the field it names when the form has one."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
 
 class RSVPForm(RSVPDetailsForm):
     """The public form: no account, an email to confirm from (double opt-in)."""

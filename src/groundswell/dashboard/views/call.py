@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from groundswell.accounts.permissions import can_translate
 from groundswell.campaigns.selectors import call_changes_since, call_translation_is_outdated
 from groundswell.campaigns.services import call_translation_save
+from groundswell.core.forms import add_service_errors
 from groundswell.core.languages import language_choices, language_name, normalize_language
 
 from ..access import campaign_for
-from ..forms import TranslationForm, add_service_errors
+from ..forms import TranslationForm
 from ..selectors import call_translation_overview, call_translation_pair
 
 

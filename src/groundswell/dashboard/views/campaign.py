@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.services import role_grant, role_revoke
 from groundswell.campaigns.services import campaign_update
+from groundswell.core.forms import add_service_errors
 
 from ..access import campaign_for
-from ..forms import CampaignSettingsForm, RoleGrantForm, add_service_errors
+from ..forms import CampaignSettingsForm, RoleGrantForm
 from ..selectors import campaign_role_get, campaign_role_list, days_of_action
 
 

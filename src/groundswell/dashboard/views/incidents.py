@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groundswell.actions.models import Action
+from groundswell.core.forms import add_service_errors
 from groundswell.core.selectors import audit_entries_for
 from groundswell.reports.models import Incident
 from groundswell.reports.selectors.incidents_admin import (
@@ -32,7 +33,6 @@ from groundswell.reports.services.incidents import (
 )
 
 from ..access import campaign_for
-from ..forms import add_service_errors
 from ..incident_forms import (
     IncidentCreateForm,
     IncidentFilterForm,

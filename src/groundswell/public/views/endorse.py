@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from groundswell.campaigns.selectors import campaign_get_public
+from groundswell.core.forms import add_service_errors
 from groundswell.organizations.models import Endorsement
 from groundswell.organizations.selectors import endorsement_public_groups
 from groundswell.organizations.services import endorsement_submit, endorsement_verify, endorsement_withdraw
@@ -58,7 +59,7 @@ def endorse(request, slug):
                 # The same answer whether or not this address (or website) had endorsed before.
                 endorsement_submit(campaign=campaign, data=form.endorsement_input())
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 return redirect("public:endorse_sent", slug=campaign.slug)

@@ -1,6 +1,5 @@
 """The organizer reports an incident (a ban, police interference, an arrest…) through the secret link."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -9,19 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from groundswell.core.forms import add_service_errors
 from groundswell.reports.services.incidents import incident_report_by_organizer
 
 from ..incident_forms import OrganizerIncidentForm
 from .secret_links import organizer_action_or_404, private
 from .submission_limits import client_limit_reached
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Exempt from CSRF checks for the reasons given above organizer_page (public/views/organizer.py): the
@@ -44,7 +36,7 @@ def organizer_incident_new(request, token):
             try:
                 incident_report_by_organizer(action=action, **form.cleaned_data)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groundswell.actions.models import Action
+from groundswell.core.forms import add_service_errors
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.reports.models import MAX_LINKS_PER_REPORT, MAX_PHOTOS_PER_REPORT, ReportBack
 from groundswell.reports.selectors.report_backs import photo_for_organizer, report_back_for_organizer
@@ -258,11 +259,7 @@ def organizer_report(request, token):
             blur_faces=data["blur_faces"],
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return _render(request, action, token, form=form)
     errors = _save_captions(request, report_back)
     refused = []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groundswell.core.forms import add_service_errors
 from groundswell.core.mail import absolute_url
 from groundswell.participation.models import MAX_PARTY_SIZE, RSVP
 from groundswell.participation.selectors import rsvp_counts, rsvp_places_left
@@ -108,7 +109,7 @@ def rsvp_form(request, slug, pk):
                 # commits. The answer is the same whether or not this address had RSVPed before.
                 rsvp_submit(action=action, data=form.rsvp_input())
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 return redirect("public:rsvp_sent", slug=campaign.slug, pk=action.pk)
@@ -221,7 +222,7 @@ def rsvp_manage(request, token):
             try:
                 rsvp_change(rsvp=rsvp, **form.cleaned_data)
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(request, _("Your RSVP is saved."))
