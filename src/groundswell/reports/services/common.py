@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from groundswell.core.services import audit_record
 
 from ..cache import report_changed
+from ..models import Review
 
 
 def record(**kwargs):
@@ -14,3 +18,12 @@ def record(**kwargs):
         campaign_id = campaign.pk
         transaction.on_commit(lambda: report_changed(campaign_id))
     return entry
+
+
+def set_review(item, *, status: str, note: str = "", now: dt.datetime | None = None, also=()) -> None:
+    """Writes a moderator's decision on a report-back, photo or incident: its status, when it was approved
+    (empty unless it is) and the note the organizer sees; ``also`` names more fields to save."""
+    item.status = status
+    item.approved_at = (now or timezone.now()) if status == Review.APPROVED else None
+    item.moderation_note = note
+    item.save(update_fields=["status", "approved_at", "moderation_note", *also])

@@ -16,7 +16,7 @@ from django_countries import countries
 from groundswell.accounts.permissions import require_coordinator
 
 from ..models import Incident, IncidentNote, Review
-from .common import record
+from .common import record, set_review
 
 MAX_CITY = 120
 MAX_DESCRIPTION = 5000
@@ -264,11 +264,7 @@ def _decide(*, actor, incident: Incident, status: str, note: str, verb: str) -> 
     incident = _locked(incident)
     if incident.status != Review.PENDING:
         raise ValidationError(_("This incident is no longer waiting for a decision."))
-    incident.status = status
-    incident.moderation_note = note
-    if status == Review.APPROVED:
-        incident.approved_at = timezone.now()
-    incident.save(update_fields=["status", "moderation_note", "approved_at", "updated_at"])
+    set_review(incident, status=status, note=note, also=["updated_at"])
     record(actor=actor, verb=verb, target=incident, campaign=incident.campaign, message=note)
     return incident
 

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.permissions import require_moderator
@@ -22,7 +21,7 @@ from groundswell.accounts.permissions import require_moderator
 from .. import images
 from ..models import MAX_PHOTOS_PER_REPORT, Photo, ReportBack, Review
 from ..text import clean_line
-from .common import record
+from .common import record, set_review
 from .report_backs import _clean_reason, _require_open
 
 MAX_CAPTION = 300
@@ -172,10 +171,7 @@ def photo_approve(*, actor, photo: Photo, now: dt.datetime | None = None) -> Pho
     photo = _locked_photo(photo)
     if photo.status != Review.PENDING:
         raise ValidationError(_("This photo is not waiting for moderation any more."))
-    photo.status = Review.APPROVED
-    photo.approved_at = now or timezone.now()
-    photo.moderation_note = ""
-    photo.save(update_fields=["status", "approved_at", "moderation_note"])
+    set_review(photo, status=Review.APPROVED, now=now)
     record(
         actor=actor, verb="reports.photo.approved", target=photo, campaign=photo.report_back.action.campaign
     )
@@ -191,10 +187,7 @@ def photo_reject(*, actor, photo: Photo, reason: str) -> Photo:
     photo = _locked_photo(photo)
     if photo.status == Review.REJECTED:
         raise ValidationError(_("This photo is already rejected."))
-    photo.status = Review.REJECTED
-    photo.approved_at = None
-    photo.moderation_note = reason
-    photo.save(update_fields=["status", "approved_at", "moderation_note"])
+    set_review(photo, status=Review.REJECTED, note=reason)
     record(
         actor=actor,
         verb="reports.photo.rejected",

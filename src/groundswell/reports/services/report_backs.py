@@ -16,7 +16,7 @@ from groundswell.actions.models import Action
 
 from ..models import MAX_LINKS_PER_REPORT, ReportBack, Review
 from ..text import clean_line, clean_text
-from .common import record
+from .common import record, set_review
 
 MAX_TEXT = 5000
 MAX_LINK_LENGTH = 500
@@ -165,10 +165,7 @@ def report_back_approve(*, actor, report_back: ReportBack, now: dt.datetime | No
     report_back = _locked_report_back(report_back)
     if report_back.status == Review.APPROVED:
         raise ValidationError(_("This report-back is already approved."))
-    report_back.status = Review.APPROVED
-    report_back.approved_at = now or timezone.now()
-    report_back.moderation_note = ""
-    report_back.save(update_fields=["status", "approved_at", "moderation_note"])
+    set_review(report_back, status=Review.APPROVED, now=now)
     record(
         actor=actor,
         verb="reports.report_back.approved",
@@ -187,10 +184,7 @@ def report_back_reject(*, actor, report_back: ReportBack, reason: str) -> Report
     report_back = _locked_report_back(report_back)
     if report_back.status == Review.REJECTED:
         raise ValidationError(_("This report-back is already rejected."))
-    report_back.status = Review.REJECTED
-    report_back.approved_at = None
-    report_back.moderation_note = reason
-    report_back.save(update_fields=["status", "approved_at", "moderation_note"])
+    set_review(report_back, status=Review.REJECTED, note=reason)
     record(
         actor=actor,
         verb="reports.report_back.rejected",
