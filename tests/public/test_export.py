@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groundswell.actions.models import Action
-from groundswell.public.views.export import COLUMNS, csv_cell
+from groundswell.public.views.downloads import csv_cell
+from groundswell.public.views.export import COLUMNS
 from tests.factories import ActionFactory, CampaignFactory, OrganizationFactory
 from tests.public.test_atom import assert_no_personal_data, private_data_campaign
 

@@ -2,16 +2,12 @@
 
 Public data only: the public point (never the exact one), the venue only when the organizer chose an exact
 place, the host's public name; never a contact or anything about RSVPs. The body is streamed, read from the
-database in chunks, so 100,000 actions never sit in memory at once. CSV cells that a spreadsheet would run
-as a formula are prefixed with an apostrophe.
+database in chunks, so 100,000 actions never sit in memory at once (``downloads``).
 """
 
-import csv
-import json
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
@@ -20,6 +16,7 @@ from groundswell.actions.models import Action
 from groundswell.actions.selectors import action_public_list
 from groundswell.core.mail import absolute_url
 
+from .downloads import csv_download, geojson_download
 from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version
 
 # The columns and their meaning: change EXPORT_FORMAT with them, so no client keeps an old body as current.
@@ -43,9 +40,6 @@ COLUMNS = (
     "url",
 )
 ACTIONS_PER_FETCH = 2000
-FLUSH_BYTES = 64 * 1024
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _actions(request, campaign):
@@ -95,84 +89,17 @@ def _export_etag(request, slug, kind: str) -> str:
     )
 
 
-def _download(chunks, *, content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _batched(pieces):
-    """Joins small strings into chunks of about FLUSH_BYTES, encoded (fewer, larger writes)."""
-    buffer, size = [], 0
-    for piece in pieces:
-        buffer.append(piece)
-        size += len(piece)
-        if size >= FLUSH_BYTES:
-            yield "".join(buffer).encode()
-            buffer, size = [], 0
-    if buffer:
-        yield "".join(buffer).encode()
-
-
-# --- CSV ----------------------------------------------------------------------------------------------------
-
-
-def csv_cell(value):
-    """A cell safe to open in a spreadsheet: text that would start a formula gets a leading apostrophe.
-    Numbers are ours and stay numbers (a negative longitude is not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose ``write`` returns what it is given: ``csv.writer`` then formats one row at
-    a time for the stream."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_lines(actions):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
-    for action in actions:
-        record = _record(action)
-        yield writer.writerow([csv_cell(record[column]) for column in COLUMNS])
-
-
 @require_safe
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=lambda request, slug: _export_etag(request, slug, "csv"))
 def actions_csv(request, slug):
     """The campaign's public actions (filtered like the list) as CSV, one row per action."""
     campaign = public_campaign(request, slug)
-    return _download(
-        _batched(_csv_lines(_actions(request, campaign))),
-        content_type="text/csv; charset=utf-8",
+    return csv_download(
+        (_record(action) for action in _actions(request, campaign)),
+        columns=COLUMNS,
         filename=f"{campaign.slug}-actions.csv",
     )
-
-
-# --- GeoJSON ------------------------------------------------------------------------------------------------
-
-
-def _geojson_pieces(actions):
-    yield '{"type":"FeatureCollection","features":['
-    separator = ""
-    for action in actions:
-        properties = _record(action)
-        longitude, latitude = properties.pop("longitude"), properties.pop("latitude")
-        feature = {
-            "type": "Feature",
-            "id": action.pk,
-            # GeoJSON (RFC 7946) puts longitude first.
-            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-            "properties": properties,
-        }
-        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
-        separator = ","
-    yield "]}"
 
 
 @require_safe
@@ -181,8 +108,7 @@ def _geojson_pieces(actions):
 def actions_geojson(request, slug):
     """The campaign's public actions (filtered like the list) as a GeoJSON FeatureCollection of points."""
     campaign = public_campaign(request, slug)
-    return _download(
-        _batched(_geojson_pieces(_actions(request, campaign))),
-        content_type="application/geo+json; charset=utf-8",
+    return geojson_download(
+        (_record(action) for action in _actions(request, campaign)),
         filename=f"{campaign.slug}-actions.geojson",
     )

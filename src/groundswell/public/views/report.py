@@ -9,12 +9,11 @@ Browsers and CDNs may store the responses but must ask again each time (``no-cac
 coordinator hides, or a photo a moderator rejects, must not stay public in a cache in front of us.
 """
 
-import csv
 import datetime as dt
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -35,7 +34,7 @@ from groundswell.reports.selectors.report_records import (
     took_place_records,
 )
 
-from .export import _batched, _Echo, csv_cell
+from .downloads import csv_download, geojson_download
 
 PHOTOS_PER_PAGE = 48
 CSV_COLUMNS = (
@@ -202,20 +201,9 @@ def report_map_data(request, slug):
     return HttpResponse(body, content_type="application/json")
 
 
-def _download(chunks, *, content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_lines(records):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _csv_records(records):
     for record in records:
-        row = {**record, "report_back": "yes" if record["report_back"] else "no"}
-        yield writer.writerow(
-            [csv_cell("" if row[column] is None else row[column]) for column in CSV_COLUMNS]
-        )
+        yield {**record, "report_back": "yes" if record["report_back"] else "no"}
 
 
 @require_safe
@@ -223,28 +211,11 @@ def _csv_lines(records):
 def report_actions_csv(request, slug):
     """One row per action that took place (public fields, report-back, attendance, photos)."""
     campaign = campaign_get_public(slug=slug)
-    return _download(
-        _batched(_csv_lines(took_place_records(campaign=campaign))),
-        content_type="text/csv; charset=utf-8",
+    return csv_download(
+        _csv_records(took_place_records(campaign=campaign)),
+        columns=CSV_COLUMNS,
         filename=f"{campaign.slug}-report-actions.csv",
     )
-
-
-def _geojson_pieces(records):
-    yield '{"type":"FeatureCollection","features":['
-    separator = ""
-    for record in records:
-        longitude, latitude = record.pop("longitude"), record.pop("latitude")
-        feature = {
-            "type": "Feature",
-            "id": record["id"],
-            # GeoJSON (RFC 7946) puts longitude first; the public point only.
-            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-            "properties": record,
-        }
-        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
-        separator = ","
-    yield "]}"
 
 
 @require_safe
@@ -252,8 +223,7 @@ def _geojson_pieces(records):
 def report_actions_geojson(request, slug):
     """The actions that took place as GeoJSON points at their public point."""
     campaign = campaign_get_public(slug=slug)
-    return _download(
-        _batched(_geojson_pieces(took_place_records(campaign=campaign))),
-        content_type="application/geo+json; charset=utf-8",
-        filename=f"{campaign.slug}-report-actions.geojson",
+    # The public point only: took_place_records reads no other.
+    return geojson_download(
+        took_place_records(campaign=campaign), filename=f"{campaign.slug}-report-actions.geojson"
     )
