@@ -22,13 +22,12 @@ from groundswell.organizations.models import Endorsement
 from groundswell.organizations.selectors import endorsement_public_groups
 from groundswell.organizations.services import endorsement_submit, endorsement_verify, endorsement_withdraw
 from groundswell.organizations.tokens import VERIFY, WITHDRAW, endorsement_from_token
-from groundswell.participation.tokens import normalize_email
 
 from ..endorse_forms import EndorseForm
 from .http_cache import PAGE_MAX_AGE
 from .rsvp import _no_store
 from .secret_links import private
-from .submission_limits import address_limit_reached, client_limit_reached
+from .submission_limits import email_form_refusal
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -43,17 +42,9 @@ def endorse(request, slug):
         if form.is_spam():
             # Look like success to a bot; save nothing.
             return redirect("public:endorse_sent", slug=campaign.slug)
-        if client_limit_reached(request, form, scope="endorse-submit"):
-            status = 429
-        elif not form.is_valid():
-            status = 400
-        elif address_limit_reached(
-            form,
-            field="email",
-            address=normalize_email(form.cleaned_data["email"]),
-            scope="endorse-submit-email",
-        ):
-            status = 429
+        refusal = email_form_refusal(request, form, scope="endorse-submit")
+        if refusal:
+            status = refusal
         else:
             try:
                 # The same answer whether or not this address (or website) had endorsed before.

@@ -32,12 +32,12 @@ from groundswell.participation.services import (
     rsvp_is_expired,
     rsvp_submit,
 )
-from groundswell.participation.tokens import calendar_token, normalize_email, rsvp_from_token
+from groundswell.participation.tokens import calendar_token, rsvp_from_token
 
 from ..rsvp_forms import RSVPChangeForm, RSVPForm
 from .action_page import _public_action_or_404, place_text
 from .secret_links import private
-from .submission_limits import address_limit_reached, client_limit_reached
+from .submission_limits import email_form_refusal
 
 # Below this many places left the form says how many: one party could take them all.
 FEW_PLACES = MAX_PARTY_SIZE
@@ -87,17 +87,9 @@ def rsvp_form(request, slug, pk):
         if form.is_spam():
             # Look like success to a bot; save nothing.
             return redirect("public:rsvp_sent", slug=campaign.slug, pk=action.pk)
-        if client_limit_reached(request, form, scope="rsvp-submit"):
-            status = 429
-        elif not form.is_valid():
-            status = 400
-        elif address_limit_reached(
-            form,
-            field="email",
-            address=normalize_email(form.cleaned_data["email"]),
-            scope="rsvp-submit-email",
-        ):
-            status = 429
+        refusal = email_form_refusal(request, form, scope="rsvp-submit")
+        if refusal:
+            status = refusal
         elif rsvp_places_left(action) == 0:
             # Refused before the service looks the address up: a full action answers every address alike
             # (someone already coming could otherwise be told apart by being let through).

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.core.privacy import client_key, keyed_hash
 from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.participation.tokens import normalize_email
 
 
 def client_limit_reached(request, form, *, scope: str) -> bool:
@@ -29,3 +30,17 @@ def address_limit_reached(form, *, field: str, address: str, scope: str) -> bool
         field, _("This email address has received many confirmations today. Please try again tomorrow.")
     )
     return True
+
+
+def email_form_refusal(request, form, *, scope: str) -> int | None:
+    """The checks of a public form with an ``email`` field, in order: the connection's limit (429), the
+    form's own validation (400), then the address's limit (429, counted under ``<scope>-email``). None when
+    the submission may go on."""
+    if client_limit_reached(request, form, scope=scope):
+        return 429
+    if not form.is_valid():
+        return 400
+    address = normalize_email(form.cleaned_data["email"])
+    if address_limit_reached(form, field="email", address=address, scope=f"{scope}-email"):
+        return 429
+    return None
