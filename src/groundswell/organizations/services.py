@@ -16,6 +16,7 @@ from django_countries import countries
 from groundswell.accounts.permissions import require_moderator
 from groundswell.campaigns.models import Campaign
 from groundswell.core.services import audit_record
+from groundswell.core.text import printable_line
 from groundswell.participation.tokens import normalize_email
 
 from .models import Endorsement, Organization
@@ -41,14 +42,9 @@ class EndorsementInput:
     language: str = settings.LANGUAGE_CODE
 
 
-def _clean_text(value: str) -> str:
-    # No control characters (PostgreSQL refuses NUL), spaces collapsed.
-    return " ".join("".join(ch for ch in value or "" if ch.isprintable() or ch == " ").split())
-
-
 def _validated(data: EndorsementInput) -> EndorsementInput:
     errors = {}
-    name = _clean_text(data.name)
+    name = printable_line(data.name)
     individual = data.signer_kind == Endorsement.SignerKind.INDIVIDUAL
     if data.signer_kind not in Endorsement.SignerKind.values:
         errors["signer_kind"] = _("Say whether you sign as an organization or as an individual.")

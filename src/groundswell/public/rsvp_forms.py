@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
+from groundswell.core.text import printable_line
 from groundswell.participation.models import MAX_PARTY_SIZE
 from groundswell.participation.services import RSVPInput
 
@@ -59,9 +60,7 @@ class RSVPDetailsForm(forms.Form):
         )
 
     def clean_name(self):
-        # No control characters (PostgreSQL refuses NUL; none belongs in a name), spaces collapsed.
-        name = "".join(ch for ch in self.cleaned_data["name"] if ch.isprintable() or ch == " ")
-        return " ".join(name.split())
+        return printable_line(self.cleaned_data["name"])
 
 
 class RSVPForm(RSVPDetailsForm):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from groundswell.accounts.permissions import require_coordinator
+from groundswell.core.text import printable_line
 
 from ..models import Incident, IncidentNote, Review
 from .common import record, set_review
@@ -46,15 +47,10 @@ def incident_default_visibility(*, campaign) -> str:
     return Incident.Visibility.COORDINATORS if campaign.high_risk else Incident.Visibility.COUNTS
 
 
-def _clean_line(value) -> str:
-    # No control characters (PostgreSQL refuses NUL), spaces collapsed.
-    return " ".join("".join(ch for ch in str(value or "") if ch.isprintable() or ch == " ").split())
-
-
 def _clean_text(value) -> str:
-    # Like _clean_line, but the lines of a description or a note are kept.
+    # Like printable_line, but the lines of a description or a note are kept.
     lines = str(value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(_clean_line(line) for line in lines).strip()
+    return "\n".join(printable_line(line) for line in lines).strip()
 
 
 def _validated(*, campaign, values: dict, check_publish_after: bool = True) -> dict:
@@ -81,7 +77,7 @@ def _validated(*, campaign, values: dict, check_publish_after: bool = True) -> d
             ) % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
         cleaned["date"] = date
     if "city" in values:
-        city = _clean_line(values["city"])
+        city = printable_line(values["city"])
         if not city:
             errors["city"] = _("Enter the city or town where it happened.")
         elif len(city) > MAX_CITY:
