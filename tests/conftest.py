@@ -1,8 +1,10 @@
 import os
 import socket
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
 
 from tests.mailserver import MailServer
 
@@ -50,3 +52,37 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def is_language_redirect(asked: str, response) -> bool:
+    """Whether ``response`` sends a page asked for without ``lang`` to the same page with it."""
+    if response.status_code != 302:
+        return False
+    target = urlsplit(response.headers.get("Location", ""))
+    return target.path == urlsplit(asked).path and "lang" in dict(parse_qsl(target.query))
+
+
+class VisitorClient(Client):
+    """Django's test client that follows a public page's language redirect, as a browser does: a test asks
+    for ``/c/x/`` as a visitor types it and reads the page the visitor ends on (``response.asked_language``
+    tells whether a redirect happened). Every other redirect is returned as it is."""
+
+    def get(self, path, data=None, **extra):
+        return self._follow_language(super().get, path, data, extra)
+
+    def head(self, path, data=None, **extra):
+        return self._follow_language(super().head, path, data, extra)
+
+    def _follow_language(self, method, path, data, extra):
+        response = method(path, data, **extra)
+        if is_language_redirect(path, response):
+            location = response.headers["Location"]
+            extra.pop("query_params", None)
+            response = method(location, **extra)
+            response.language_redirect = location
+        return response
+
+
+@pytest.fixture
+def client():
+    return VisitorClient()

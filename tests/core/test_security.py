@@ -48,10 +48,14 @@ def test_templates_load_nothing_from_other_hosts():
 
 
 @pytest.mark.django_db
-def test_every_form_page_carries_a_csrf_token(client):
+def test_staff_forms_carry_a_csrf_token_and_public_forms_check_the_origin(client):
     campaign = CampaignFactory()
-    for url in [f"/c/{campaign.slug}/actions/new/", "/dashboard/login/"]:
-        assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode(), url
+    assert 'name="csrfmiddlewaretoken"' in client.get("/dashboard/login/").content.decode()
+    for url in [f"/c/{campaign.slug}/actions/new/", f"/c/{campaign.slug}/endorse/"]:
+        page = client.get(url)
+        assert "csrfmiddlewaretoken" not in page.content.decode() and not page.cookies, url
+        forged = client.post(url, {}, headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403, url
 
 
 def test_check_deploy_passes_with_production_environment(tmp_path):

@@ -9,10 +9,35 @@ from django.contrib.auth import get_user_model
 from groundswell.accounts.models import CampaignRole
 from groundswell.actions.models import Action
 from groundswell.campaigns.models import CallTranslation, Campaign, DayOfAction
+from groundswell.core.page_cache import public_changed
 from groundswell.core.privacy import hash_token, public_point
 from groundswell.organizations.models import Endorsement, Organization
 from groundswell.participation import tokens
 from groundswell.participation.models import RSVP
+
+
+def _campaign_of(instance):
+    while not hasattr(instance, "campaign_id"):  # a photo's report-back, a report-back's action
+        instance = instance.report_back if hasattr(instance, "report_back_id") else instance.action
+    return instance.campaign
+
+
+class PublicDataFactory(factory.django.DjangoModelFactory):
+    """A factory of something the public may see: what it makes arrives as if through a service, which
+    tells the public page cache (``core.page_cache.public_changed``) that the campaign's pages changed.
+    A test that changes a row by hand afterwards calls ``public_changed`` itself, as a service would."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            campaign = instance if isinstance(instance, Campaign) else _campaign_of(instance)
+            action_ids = [instance.pk] if isinstance(instance, Action) else []
+            public_changed(campaign_slug=campaign.slug, action_ids=action_ids)
+
 
 # Relative to today so "upcoming" stays upcoming whenever the suite runs.
 WINDOW_START = dt.date.today() + dt.timedelta(days=20)
@@ -34,7 +59,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(PublicDataFactory):
     class Meta:
         model = Campaign
         skip_postgeneration_save = True
@@ -58,7 +83,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
                 DayOfAction.objects.create(campaign=obj, date=day)
 
 
-class CallTranslationFactory(factory.django.DjangoModelFactory):
+class CallTranslationFactory(PublicDataFactory):
     class Meta:
         model = CallTranslation
 
@@ -81,7 +106,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"contact{n}@river-friends.example.org")
 
 
-class EndorsementFactory(factory.django.DjangoModelFactory):
+class EndorsementFactory(PublicDataFactory):
     class Meta:
         model = Endorsement
 
@@ -90,7 +115,7 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
     status = Endorsement.Status.APPROVED
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(PublicDataFactory):
     """An approved info stand in Berlin at 14:00 local time on the campaign's sixth day."""
 
     class Meta:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from groundswell.reports.models import Incident, Photo, ReportBack, Review
 
-from . import ActionFactory, CampaignFactory
+from . import ActionFactory, CampaignFactory, PublicDataFactory
 
 
 def past_action(**kwargs):
@@ -30,7 +30,7 @@ def _stored_jpeg(size: tuple[int, int], suffix: str) -> tuple[str, int, int]:
     return name, size[0], size[1]
 
 
-class ReportBackFactory(factory.django.DjangoModelFactory):
+class ReportBackFactory(PublicDataFactory):
     class Meta:
         model = ReportBack
 
@@ -43,7 +43,7 @@ class ReportBackFactory(factory.django.DjangoModelFactory):
     approved_at = factory.LazyFunction(timezone.now)
 
 
-class PhotoFactory(factory.django.DjangoModelFactory):
+class PhotoFactory(PublicDataFactory):
     """A plain blue JPEG, stored like an upload (random name) with its thumbnail."""
 
     class Meta:
@@ -63,7 +63,7 @@ class PhotoFactory(factory.django.DjangoModelFactory):
         return super()._create(model_class, *args, **kwargs)
 
 
-class IncidentFactory(factory.django.DjangoModelFactory):
+class IncidentFactory(PublicDataFactory):
     """An approved, public police interference in Berlin three days ago, affecting four people."""
 
     class Meta:

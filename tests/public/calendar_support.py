@@ -55,4 +55,4 @@ def chosen_day(html: str) -> str:
 
 def listed_titles(html: str) -> list[str]:
     day_panel = html[html.index('id="day"') :]
-    return re.findall(r'<a href="/c/[^"]+/actions/\d+/" dir="auto">([^<]+)</a>', day_panel)
+    return re.findall(r'<a href="/c/[^"]+/actions/\d+/(?:\?lang=\w+)?" dir="auto">([^<]+)</a>', day_panel)

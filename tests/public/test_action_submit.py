@@ -203,13 +203,19 @@ def test_rate_limit_refuses_flood(client, campaign, settings):
     assert Action.objects.count() == 2
 
 
-def test_form_requires_csrf_token(campaign):
+def test_form_sent_from_another_site_is_refused(campaign):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(new_url(campaign), valid_data(campaign))
+    response = strict.post(
+        new_url(campaign), valid_data(campaign), headers={"Origin": "https://evil.example"}
+    )
     assert response.status_code == 403
+    assert "sent from another website" in response.content.decode()
     assert not Action.objects.exists()
+    # From our own page (as a browser says), it is taken without any token: the page is a shared document.
+    response = strict.post(new_url(campaign), valid_data(campaign), headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 302 and Action.objects.count() == 1
 
 
 def test_form_page_renders_every_field(client, campaign):
@@ -230,9 +236,9 @@ def test_form_page_renders_every_field(client, campaign):
         "online_url",
         "contact_email",
         "homepage",
-        "csrfmiddlewaretoken",
     ]:
         assert f'name="{name}"' in html, name
+    assert "csrfmiddlewaretoken" not in html  # a shared document: no visitor's token in it
     for action_type in [
         "demonstration",
         "rally",

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groundswell.actions.models import Action
+from groundswell.core.page_cache import public_changed
 from tests.factories import (
     ActionFactory,
     CallTranslationFactory,
@@ -261,6 +262,7 @@ def test_call_feed_gives_each_update_a_new_entry_id(client):
 
     translation.body = "A sharper text."
     translation.save()
+    public_changed(campaign_slug=campaign.slug)  # as the service that saves a translation does
     after = entries(parse(client.get(call_url(campaign))))[0]
 
     assert after["id"] != before["id"]
@@ -287,8 +289,10 @@ def test_call_feed_with_lang_holds_only_that_translation_and_says_when_it_is_out
     assert item["link"] == f"{BASE_URL}/c/{campaign.slug}/?lang=fr"
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     assert "De l'eau propre" in feed.findtext("a:title", namespaces=NS)
+    assert "suit une version antérieure de l'original" in item["summary"]  # in its language
+    # Without lang, the feed is in the default language: one document whatever the reader's browser says.
     everything = {item["link"][-2:]: item for item in entries(parse(client.get(call_url(campaign))))}
-    assert "suit une version antérieure de l'original" in everything["fr"]["summary"]  # in its language
+    assert "follows an earlier version of the original" in everything["fr"]["summary"]
     assert "earlier version" not in everything["en"]["summary"]
 
 

@@ -50,7 +50,10 @@ def test_filters_narrow_the_day_and_the_counts(client, campaign):
     html = client.get(calendar_url(campaign, day="2026-10-12", type="vigil", country="NZ")).content.decode()
     assert listed_titles(html) == ["Auckland vigil"]
     # Links to other days keep the filters.
-    assert f'href="/c/{campaign.slug}/calendar/?type=vigil&amp;country=NZ&amp;day=2026-10-13#day"' in html
+    assert (
+        f'href="/c/{campaign.slug}/calendar/?type=vigil&amp;country=NZ&amp;day=2026-10-13&amp;lang=en#day"'
+        in html
+    )
     html = client.get(calendar_url(campaign, day="2026-10-12", q="stand")).content.decode()
     assert listed_titles(html) == ["Berlin stand"]
     days = calendar_days(campaign=campaign, filters=ActionFilters(action_type="vigil"), today=october(1))
@@ -305,4 +308,6 @@ def test_now_page_keeps_type_country_and_text_filters(client):
         )
     html = client.get(now_url(campaign, type="vigil")).content.decode()
     assert "Silent vigil" in html and "Loud rally" not in html
-    assert f'href="/c/{campaign.slug}/calendar/?type=vigil"' in html  # the way back keeps the filter
+    assert (
+        f'href="/c/{campaign.slug}/calendar/?type=vigil&amp;lang=en"' in html
+    )  # the way back keeps the filter

@@ -46,11 +46,16 @@ def test_campaign_page_uses_accept_language(client):
 def test_campaign_page_language_from_url_is_remembered(client):
     campaign = CampaignFactory()
     CallTranslationFactory(campaign=campaign, language="es", title="Agua limpia para cada barrio")
-    first = client.get(campaign_url(campaign, lang="es"))
-    assert "Agua limpia para cada barrio" in first.content.decode()
-    assert first.cookies["groundswell_language"].value == "es"
+    shared = client.get(campaign_url(campaign, lang="es"))
+    assert "Agua limpia para cada barrio" in shared.content.decode()
+    assert not shared.cookies  # a shared document: a link in Spanish does not change the visitor's choice
+    # The switcher remembers the choice and goes back to the page in that language.
+    switched = client.get(f"/language/?lang=es&next=/c/{campaign.slug}/%3Fpage%3D2%26lang%3Dfr")
+    assert switched.status_code == 302 and switched["Location"] == f"/c/{campaign.slug}/?lang=es"
+    assert switched.cookies["groundswell_language"].value == "es"
     # The next page, without the parameter and with an English browser, keeps the choice.
     again = client.get(campaign_url(campaign), headers={"Accept-Language": "en"})
+    assert again.language_redirect == f"/c/{campaign.slug}/?lang=es"
     assert "Agua limpia para cada barrio" in again.content.decode()
 
 

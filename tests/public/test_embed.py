@@ -273,7 +273,7 @@ def test_embed_frame_shows_the_call_counts_and_actions(client):
 def test_embed_map_is_the_map_filtered_by_country(client):
     campaign = CampaignFactory()
     html = client.get(url(campaign, "embed_map", "country=fr&language=en")).content.decode()
-    assert f'data-map-data-url="/c/{campaign.slug}/map/data.json?country=FR"' in html
+    assert f'data-map-data-url="/c/{campaign.slug}/map/data.json?country=FR&amp;lang=en"' in html
     assert "groundswell/js/map.js" in html and '<base target="_blank">' in html
 
 
@@ -309,8 +309,8 @@ def test_embed_page_writes_snippets_with_absolute_urls_from_the_settings(client)
     assert "127.0.0.1" not in html
     # The live preview is the iframe version, on our own page.
     assert (
-        f'src="/c/{campaign.slug}/embed/frame/?language=fr&amp;country=DE&amp;show=actions%2Cmap&amp;size=small"'
-        in html
+        f'src="/c/{campaign.slug}/embed/frame/?language=fr&amp;country=DE&amp;show=actions%2Cmap&amp;size=small'
+        '&amp;lang=en"' in html
     )
     assert '<option value="fr" lang="fr" selected>' in html
 
@@ -331,7 +331,7 @@ def test_embed_page_falls_back_to_defaults_for_unknown_options(client):
 def test_campaign_page_links_to_the_embed_page(client):
     campaign = CampaignFactory()
     html = client.get(campaign.get_absolute_url()).content.decode()
-    assert f'href="/c/{campaign.slug}/embed/"' in html
+    assert f'href="/c/{campaign.slug}/embed/?lang=en"' in html
     assert "Put this call on your website" in html
 
 

@@ -174,8 +174,8 @@ def test_action_list_links_its_exports_with_its_filters(client):
 
     body = client.get(reverse("public:action_list", kwargs={"slug": campaign.slug}) + "?country=DE").content
 
-    assert f'href="{csv_url(campaign)}?country=DE"'.encode() in body
-    assert f'href="{geojson_url(campaign)}?country=DE"'.encode() in body
+    assert f'href="{csv_url(campaign)}?country=DE&amp;lang=en"'.encode() in body
+    assert f'href="{geojson_url(campaign)}?country=DE&amp;lang=en"'.encode() in body
 
 
 def campaign_with_actions(n: int):

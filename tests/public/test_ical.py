@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from groundswell.actions.models import Action
 from groundswell.actions.services import action_approve
+from groundswell.core.page_cache import public_changed
 from groundswell.core.privacy import hash_token
 from groundswell.public.views import feeds
 from tests.factories import (
@@ -216,6 +217,7 @@ def test_event_sequence_grows_when_the_action_changes_and_uid_stays(client):
     Action.objects.filter(pk=action.pk).update(
         title="Water info stand, new time", updated_at=timezone.now() + dt.timedelta(minutes=5)
     )
+    public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])  # as the services do
 
     (second,) = read(client.get(action_ics_url(action))).walk("VEVENT")
 
@@ -277,6 +279,7 @@ def test_action_ics_answers_304_to_its_etag_until_the_action_changes(client):
 
     again = client.get(action_ics_url(action), HTTP_IF_NONE_MATCH=first["ETag"])
     Action.objects.filter(pk=action.pk).update(updated_at=timezone.now() + dt.timedelta(minutes=1))
+    public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])  # as the services do
     changed = client.get(action_ics_url(action), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert "public" in first["Cache-Control"] and first["ETag"]
@@ -429,7 +432,7 @@ def test_feed_answers_304_to_its_etag_and_changes_only_with_public_data(client):
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     stripped = client.get(url, HTTP_IF_NONE_MATCH=etag.removeprefix("W/"))
 
-    assert {"public", "max-age=300"} <= {part.strip() for part in first["Cache-Control"].split(",")}
+    assert {"public", "max-age=60"} <= {part.strip() for part in first["Cache-Control"].split(",")}
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag and "public" in again["Cache-Control"]
     assert stripped.status_code == 304
@@ -447,12 +450,13 @@ def test_feed_is_built_once_per_data_version_and_served_from_the_cache(client):
     action = ActionFactory(campaign=campaign, title="Original title")
     url = campaign_feed_url(campaign)
     read(client.get(url))
-    # Changed behind the data version's back (update() leaves updated_at): the cached feed is served.
+    # Changed behind the services' back (they would say so: public_changed): the cached feed is served.
     Action.objects.filter(pk=action.pk).update(title="Quietly renamed")
 
     with CaptureQueriesContext(connection) as cached_queries:
         cached = client.get(url)
     Action.objects.filter(pk=action.pk).update(updated_at=timezone.now() + dt.timedelta(minutes=1))
+    public_changed(campaign_slug=campaign.slug)
     rebuilt = client.get(url)
 
     assert events(read(cached))[action.pk]["SUMMARY"] == "Original title"

@@ -37,7 +37,7 @@ def test_action_page_links_to_its_ics(client):
 
     html = get_page(client, action.get_absolute_url())
 
-    assert action_ics_url(action) in links(html)
+    assert action_ics_url(action) + "?lang=en" in links(html)  # links keep the page's language
     assert "Add to calendar (.ics)" in html
     assert set(events(read(client.get(action_ics_url(action))))) == {action.pk}
 

@@ -272,8 +272,12 @@ def test_map_page_links_to_the_list_and_the_data_with_the_same_filters(client):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert f'data-map-data-url="/c/{campaign.slug}/map/data.json?country=FR&amp;type=vigil"' in body
-    assert f'href="/c/{campaign.slug}/actions/?country=FR&amp;type=vigil" data-map-list-link' in body
+    assert (
+        f'data-map-data-url="/c/{campaign.slug}/map/data.json?country=FR&amp;type=vigil&amp;lang=en"' in body
+    )
+    assert (
+        f'href="/c/{campaign.slug}/actions/?country=FR&amp;type=vigil&amp;lang=en" data-map-list-link' in body
+    )
     assert f'data-popup-url="/c/{campaign.slug}/actions/{{id}}/popup/"' in body
     assert "data-filters" in body
     assert "style=" not in body and "<script>" not in body

@@ -91,7 +91,7 @@ def test_action_page_stays_cacheable_and_has_no_per_visitor_content(client, acti
     assert "csrfmiddlewaretoken" not in body
     assert "submission_id" not in body
     assert rsvp_url(action) in body
-    assert f'hx-get="{rsvp_url(action)}"' in body
+    assert f'hx-get="{rsvp_url(action)}?lang=en"' in body
     assert "Will you come?" in body
     # The counts are on the RSVP form, not here (they would change the page under its ETag).
     assert "people are coming" not in body

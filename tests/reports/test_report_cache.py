@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.actions.models import Action
+from groundswell.core.page_cache import public_changed
 from groundswell.reports.cache import report_changed, report_version
 from groundswell.reports.models import Incident
 from groundswell.reports.services.incidents import incident_update
@@ -72,6 +73,7 @@ def test_an_action_leaving_the_public_list_leaves_the_cached_report_at_once(clie
     assert "Kx-report-text-8850" in page
     # A moderator sends it back to the queue (as an organizer's edit does): it is public no longer.
     Action.objects.filter(pk=action.pk).update(status=Action.Status.PENDING, updated_at=timezone.now())
+    public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])  # as the services do
     page = _report(client, action.campaign)
     assert "Kx-report-text-8850" not in page and "Kx-moving-title-7740" not in page
 

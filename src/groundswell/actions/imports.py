@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from groundswell.core import geocoding
+from groundswell.core.page_cache import public_changed
 from groundswell.core.privacy import distance_m, hash_token, new_token
 from groundswell.core.services import audit_record
 
@@ -386,6 +387,8 @@ def action_import(
         campaign=campaign,
         data={"approved": approve, "notified": notify_organizer},
     )
+    if approve:
+        public_changed(campaign_slug=campaign.slug)
     if notify_organizer:
         transaction.on_commit(lambda: send_action_received_email.enqueue(action.pk, token))
     return action

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.permissions import require_moderator
+from groundswell.core.page_cache import public_changed
 from groundswell.core.privacy import hash_token, new_token, public_point
 from groundswell.core.services import audit_record
 from groundswell.participation.services import rsvp_action_cancelled, rsvp_action_changed
@@ -185,6 +186,8 @@ def action_update_by_organizer(*, action: Action, data: ActionInput) -> list[str
     action.save()
     extra = (["contact_email"] if contact_changed else []) + (["capacity"] if capacity_changed else [])
     changed = sorted([*changes, *extra])
+    if was_approved:
+        public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])
     audit_record(
         actor=None,
         verb="actions.action.edited",
@@ -207,6 +210,7 @@ def action_cancel_by_organizer(*, action: Action) -> Action:
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     audit_record(actor=None, verb="actions.action.cancelled", target=action, campaign=action.campaign)
+    public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])
     rsvp_action_cancelled(action=action)
     return action
 
@@ -223,6 +227,7 @@ def _decide(*, actor, action: Action, status: str, note: str, verb: str) -> Acti
     if status == Action.Status.APPROVED:
         action.approved_at = timezone.now()
     action.save(update_fields=["status", "moderation_note", "pending_changes", "approved_at", "updated_at"])
+    public_changed(campaign_slug=action.campaign.slug, action_ids=[action.pk])
     audit_record(
         actor=actor,
         verb=verb,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.permissions import require_coordinator, require_translator
 from groundswell.core.languages import normalize_language
+from groundswell.core.page_cache import public_changed
 from groundswell.core.services import audit_record
 
 from .models import CallTranslation, CallVersion, Campaign, DayOfAction
@@ -105,6 +106,7 @@ def campaign_create(
     DayOfAction.objects.bulk_create(
         [DayOfAction(campaign=campaign, date=day) for day in sorted(set(days_of_action))]
     )
+    public_changed(campaign_slug=campaign.slug)
     audit_record(actor=actor, verb="campaigns.campaign.created", target=campaign, campaign=campaign)
     return campaign
 
@@ -142,6 +144,7 @@ def campaign_update(
     DayOfAction.objects.bulk_create(
         [DayOfAction(campaign=campaign, date=day) for day in sorted(set(days_of_action) - existing)]
     )
+    public_changed(campaign_slug=campaign.slug)
     audit_record(
         actor=actor,
         verb="campaigns.campaign.updated",
@@ -207,6 +210,7 @@ def call_translation_save(
         translation.source_updated_at = min(based_on, current) if based_on else current
         translation.save()
         data["based_on"] = translation.source_updated_at.isoformat()
+    public_changed(campaign_slug=campaign.slug)
     audit_record(
         actor=actor,
         verb="campaigns.call.created" if created else "campaigns.call.updated",

@@ -11,9 +11,12 @@ UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 class LanguageMiddleware:
     """Chooses the language of a request.
 
-    In order: a shareable ``?lang=xx`` in the URL (remembered in a cookie, so the switcher is plain links),
-    the remembered choice, the browser's Accept-Language. ``request.preferred_languages`` keeps the whole
-    ordered list, so content such as the call can be shown in a language the interface itself lacks.
+    In order: a shareable ``?lang=xx`` in the URL, the choice remembered by the language switcher
+    (``core.views.choose_language``), the browser's Accept-Language. ``request.preferred_languages`` keeps the
+    whole ordered list, so content such as the call can be shown in a language the interface itself lacks.
+
+    Public documents (``public.views.http_cache.public_document``) take their language from the URL alone
+    and vary on nothing: this adds no Vary to them.
     """
 
     def __init__(self, get_response):
@@ -32,16 +35,8 @@ class LanguageMiddleware:
         translation.activate(ui_language)
         request.LANGUAGE_CODE = ui_language
         response = self.get_response(request)
-        if from_url and from_url != from_cookie:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                from_url,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-            )
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", ui_language)
+        if not getattr(response, "public_document", False):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response

@@ -15,6 +15,7 @@ from django_countries import countries
 
 from groundswell.accounts.permissions import require_moderator
 from groundswell.campaigns.models import Campaign
+from groundswell.core.page_cache import public_changed
 from groundswell.core.services import audit_record
 from groundswell.core.text import printable_line
 from groundswell.participation.tokens import normalize_email
@@ -193,6 +194,7 @@ def _merge(endorsement: Endorsement, data: EndorsementInput, *, key: str, domain
         )
         _enqueue_verification(endorsement)
         return endorsement
+    public_changed(campaign_slug=endorsement.campaign.slug)
     audit_record(
         actor=None,
         verb="organizations.endorsement.merged",
@@ -256,6 +258,7 @@ def endorsement_approve(*, actor, endorsement: Endorsement, now: dt.datetime | N
     endorsement.approved_at = now
     endorsement.decision_reason = ""
     endorsement.save(update_fields=["status", "approved_at", "decision_reason"])
+    public_changed(campaign_slug=endorsement.campaign.slug)
     audit_record(
         actor=actor,
         verb="organizations.endorsement.approved",
@@ -285,6 +288,7 @@ def endorsement_reject(*, actor, endorsement: Endorsement, reason: str) -> Endor
     endorsement.approved_at = None
     endorsement.decision_reason = reason
     endorsement.save(update_fields=["status", "approved_at", "decision_reason"])
+    public_changed(campaign_slug=endorsement.campaign.slug)
     audit_record(
         actor=actor,
         verb="organizations.endorsement.rejected",
@@ -317,6 +321,7 @@ def endorsement_withdraw(*, endorsement: Endorsement, now: dt.datetime | None = 
     endorsement.save(update_fields=update)
     endorsement.organization.contact_email = ""
     endorsement.organization.save(update_fields=["name", "contact_email"])
+    public_changed(campaign_slug=endorsement.campaign.slug)
     audit_record(
         actor=None,
         verb="organizations.endorsement.withdrawn",

@@ -30,7 +30,7 @@ from groundswell.campaigns.selectors import call_for, campaign_get_public
 from groundswell.core.mail import absolute_url
 from groundswell.core.markdown import render_markdown
 
-from .http_cache import PAGE_MAX_AGE, etag_of
+from .http_cache import PAGE_MAX_AGE, etag_of, public_document
 
 # A quarter of a poster's code may be torn, wet or scribbled on and it still reads.
 QR_ERROR = "q"
@@ -193,6 +193,7 @@ def _detail_etag(request, slug, pk) -> str:
 
 
 @require_safe
+@public_document(scope="action")
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_detail_etag)
 def action_detail(request, slug, pk):
@@ -218,6 +219,7 @@ def action_detail(request, slug, pk):
 
 
 @require_safe
+@public_document(scope="action")
 def action_poster(request, slug, pk):
     """A page made for printing: title, time, place, a short description and a large QR code."""
     campaign, action = _public_action_or_404(slug, pk)

@@ -20,11 +20,20 @@ from groundswell.actions.selectors import action_by_country, action_nearest, act
 from groundswell.actions.services import action_submit
 from groundswell.campaigns.selectors import campaign_get_public
 from groundswell.core import geocoding
+from groundswell.core.csrf import same_origin_form
 from groundswell.core.mail import absolute_url
 
 from ..forms import ActionForm, likely_places
 from .filtering import filter_context
-from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, query_of, with_query
+from .http_cache import (
+    PAGE_MAX_AGE,
+    etag_of,
+    public_campaign,
+    public_data_version,
+    public_document,
+    query_of,
+    with_query,
+)
 from .submission_limits import address_limit_reached, client_limit_reached
 
 SUBMITTED_SESSION_KEY = "groundswell_submitted_action"
@@ -155,6 +164,7 @@ def _list_results(request, *, campaign, filters: ActionFilters) -> str:
 
 
 @require_safe
+@public_document()
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_list_etag)
 def action_list(request, slug):
@@ -178,7 +188,9 @@ def action_list(request, slug):
     return render(request, "public/action_list.html", context)
 
 
+@same_origin_form
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_document()
 def action_new(request, slug):
     """Anyone may register a local action, without an account; it waits for moderation."""
     campaign = campaign_get_public(slug=slug)
@@ -209,7 +221,10 @@ def action_new(request, slug):
             status = 400
     else:
         form = ActionForm(campaign=campaign, language=request.LANGUAGE_CODE)
-    return render(request, "public/action_form.html", {"campaign": campaign, "form": form}, status=status)
+    response = render(request, "public/action_form.html", {"campaign": campaign, "form": form}, status=status)
+    if request.method == "POST":
+        response["Cache-Control"] = "no-store, private"  # what was sent comes back in the form
+    return response
 
 
 @require_GET

@@ -32,7 +32,7 @@ from groundswell.campaigns.selectors import call_for
 from groundswell.core.languages import language_name, normalize_language
 from groundswell.core.mail import absolute_url
 
-from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, query_of
+from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, public_document, query_of
 
 # The shape of the entries: change it with what they hold, so no client keeps an old body as current.
 ATOM_FORMAT = 1
@@ -184,6 +184,7 @@ def _actions_etag(request, slug, country="") -> str:
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_actions_etag)
 def campaign_actions_atom(request, slug):
@@ -192,6 +193,7 @@ def campaign_actions_atom(request, slug):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_actions_etag)
 def country_actions_atom(request, slug, country):
@@ -331,6 +333,7 @@ def _call_etag(request, slug) -> str:
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_call_etag)
 def call_atom(request, slug):

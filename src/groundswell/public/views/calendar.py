@@ -37,6 +37,7 @@ from groundswell.actions.selectors import action_data_version
 from groundswell.campaigns.selectors import campaign_get_public
 
 from .filtering import filter_context
+from .http_cache import public_document
 
 DAY_CACHE_SECONDS = 300  # the key changes with any action, so this only bounds memory use
 NOW_CACHE_SECONDS = 30  # "now" moves on: a page at most half a minute old
@@ -138,6 +139,7 @@ def _day_fragment(request, *, campaign, filters: ActionFilters, day, today, now,
 
 
 @require_safe
+@public_document()
 def calendar_days_page(request, slug):
     """The window's days with their counts and days of action; the chosen day's actions by local time."""
     campaign = campaign_get_public(slug=slug)
@@ -242,6 +244,7 @@ def _weekday_names() -> list[tuple[str, str]]:
 
 
 @require_safe
+@public_document(max_age=NOW_CACHE_SECONDS)
 def calendar_now_page(request, slug):
     """What is happening at this moment around the world, and what starts within the next hours."""
     campaign = campaign_get_public(slug=slug)

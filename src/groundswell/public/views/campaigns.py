@@ -15,6 +15,8 @@ from groundswell.campaigns.selectors import (
 )
 from groundswell.core.languages import is_rtl, language_name
 
+from .http_cache import public_document
+
 
 def _page_number(request) -> int:
     try:
@@ -37,6 +39,7 @@ def home(request):
 
 
 @require_safe
+@public_document()
 def campaign_detail(request, slug):
     campaign = campaign_get_public(slug=slug)
     call = call_for(campaign=campaign, preferred_languages=request.preferred_languages)

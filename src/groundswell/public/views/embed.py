@@ -38,7 +38,7 @@ from groundswell.core.languages import is_rtl, language_name, normalize_language
 from groundswell.core.mail import absolute_url
 
 from .action_page import plain_text
-from .http_cache import PAGE_MAX_AGE, etag_of
+from .http_cache import PAGE_MAX_AGE, etag_of, public_document
 
 DATA_FORMAT = 1  # part of the cache key: change it with the data's shape
 MAX_AGE = 60
@@ -240,6 +240,7 @@ def _preflight():
 
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
+@public_document()
 def embed_data(request, slug):
     """The widget's data as JSON: any origin may read it.
 
@@ -325,6 +326,7 @@ def _snippets(campaign, call, options: WidgetOptions) -> dict:
 
 
 @require_safe
+@public_document()
 def embed_page(request, slug):
     """Choose a language, a country, what to show and a size; copy the snippet; see a live preview."""
     campaign = campaign_get_public(slug=slug)
@@ -361,6 +363,7 @@ def embed_page(request, slug):
 @require_safe
 @xframe_options_exempt
 @csp_replace(FRAMABLE)
+@public_document()
 def embed_frame(request, slug):
     """The iframe fallback: the widget rendered here, for sites that cannot run a script."""
     campaign = campaign_get_public(slug=slug)
@@ -379,6 +382,7 @@ def embed_frame(request, slug):
 @require_safe
 @xframe_options_exempt
 @csp_replace(FRAMABLE)
+@public_document()
 def embed_map(request, slug):
     """The campaign's map alone, for a widget's map mode and the iframe fallback: the same scripts and
     data as /map/, filtered by country, and links that open our pages in a new tab."""

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from groundswell.campaigns.selectors import campaign_get_public
+from groundswell.core.csrf import same_origin_form
 from groundswell.core.forms import add_service_errors
 from groundswell.organizations.models import Endorsement
 from groundswell.organizations.selectors import endorsement_public_groups
@@ -24,13 +25,15 @@ from groundswell.organizations.services import endorsement_submit, endorsement_v
 from groundswell.organizations.tokens import VERIFY, WITHDRAW, endorsement_from_token
 
 from ..endorse_forms import EndorseForm
-from .http_cache import PAGE_MAX_AGE
+from .http_cache import PAGE_MAX_AGE, public_document
 from .rsvp import _no_store
 from .secret_links import private
 from .submission_limits import email_form_refusal
 
 
+@same_origin_form
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_document()
 def endorse(request, slug):
     """Anyone may endorse the call, without an account: verified by email, then moderated."""
     campaign = campaign_get_public(slug=slug)
@@ -56,14 +59,10 @@ def endorse(request, slug):
                 return redirect("public:endorse_sent", slug=campaign.slug)
     elif is_open:
         form = EndorseForm(language=request.LANGUAGE_CODE)
-    return _no_store(
-        render(
-            request,
-            "public/endorse_form.html",
-            {"campaign": campaign, "form": form, "is_open": is_open},
-            status=status,
-        )
-    )
+    context = {"campaign": campaign, "form": form, "is_open": is_open}
+    response = render(request, "public/endorse_form.html", context, status=status)
+    # What was sent comes back in the form: the visitor's own. The empty form is a shared document.
+    return _no_store(response) if request.method == "POST" else response
 
 
 @require_GET
@@ -143,6 +142,7 @@ def endorse_withdraw(request, slug, token):
 
 
 @require_safe
+@public_document()
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 def signatories(request, slug):
     """The public list: approved signatories by country, with counts. Nothing private is handed over."""

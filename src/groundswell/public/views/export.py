@@ -17,7 +17,7 @@ from groundswell.actions.selectors import action_public_list
 from groundswell.core.mail import absolute_url
 
 from .downloads import csv_download, geojson_download
-from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version
+from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, public_document
 
 # The columns and their meaning: change EXPORT_FORMAT with them, so no client keeps an old body as current.
 EXPORT_FORMAT = 1
@@ -90,6 +90,7 @@ def _export_etag(request, slug, kind: str) -> str:
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=lambda request, slug: _export_etag(request, slug, "csv"))
 def actions_csv(request, slug):
@@ -103,6 +104,7 @@ def actions_csv(request, slug):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=lambda request, slug: _export_etag(request, slug, "geojson"))
 def actions_geojson(request, slug):

@@ -36,7 +36,7 @@ from groundswell.participation.models import RSVP
 from groundswell.participation.selectors import rsvp_calendar_actions
 
 from ..ical import FEED_REFRESH, calendar_bytes, uid_host
-from .http_cache import PAGE_MAX_AGE, etag_of
+from .http_cache import PAGE_MAX_AGE, etag_of, public_document
 from .map import _accepts_gzip, _etag_matches, _gzip
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -83,6 +83,7 @@ def _action_etag(request, slug, pk) -> str:
 
 
 @require_safe
+@public_document(scope="action", redirect_language=False)
 @cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_action_etag)
 def action_ics(request, slug, pk):
@@ -217,12 +218,14 @@ def _feed(request, slug: str, raw_country: str = ""):
 
 
 @require_safe
+@public_document(redirect_language=False)
 def campaign_ics(request, slug):
     """Every public action of the campaign, as a calendar to subscribe to."""
     return _feed(request, slug)
 
 
 @require_safe
+@public_document(redirect_language=False)
 def country_ics(request, slug, country):
     """The public actions of the campaign in one country (ISO 3166 alpha-2, any case)."""
     return _feed(request, slug, country)

@@ -27,6 +27,7 @@ from groundswell.core.privacy import client_key
 from groundswell.core.ratelimit import rate_limit_exceeded, rate_limit_retry_after
 
 from .filtering import filter_context
+from .http_cache import public_document
 
 # Short, so a change reaches visitors within a minute; a CDN or browser may serve the old copy a while
 # longer while it checks (the ETag makes that check cheap).
@@ -48,6 +49,7 @@ def _query_string(filters: ActionFilters) -> str:
 
 
 @require_safe
+@public_document()
 def map_page(request, slug):
     campaign = campaign_get_public(slug=slug)
     context = filter_context(request, campaign)
@@ -162,6 +164,7 @@ def _cache_headers(response, etag: str):
 
 
 @require_safe
+@public_document(redirect_language=False, key_extra=lambda: _format_tag())
 def map_data(request, slug):
     """The public actions matching the URL's filters, as columns (see ``actions.map_data.map_points``).
 
@@ -209,6 +212,7 @@ def map_data(request, slug):
 
 
 @require_safe
+@public_document(scope="action", redirect_language=False)
 def action_popup(request, slug, pk):
     """A small fragment for the map's popup: public fields only, like the action's page."""
     campaign = campaign_get_public(slug=slug)

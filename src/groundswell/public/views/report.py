@@ -35,6 +35,7 @@ from groundswell.reports.selectors.report_records import (
 )
 
 from .downloads import csv_download, geojson_download
+from .http_cache import public_document
 
 PHOTOS_PER_PAGE = 48
 CSV_COLUMNS = (
@@ -131,6 +132,7 @@ def _with_day(item: dict) -> dict:
 
 
 @require_safe
+@public_document()
 @cache_control(public=True, no_cache=True)
 def report_page(request, slug):
     """The campaign report: numbers, map, charts, timeline, photos and incidents; print-ready."""
@@ -161,6 +163,7 @@ def report_page(request, slug):
 
 
 @require_safe
+@public_document()
 @cache_control(public=True, no_cache=True)
 def report_photos(request, slug):
     """Every public photo of the campaign, a page at a time (the report page shows the first ones)."""
@@ -180,6 +183,7 @@ def report_photos(request, slug):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, no_cache=True)
 def report_json(request, slug):
     """The whole report as JSON (the same as GET /api/v1/campaigns/{slug}/report)."""
@@ -189,6 +193,7 @@ def report_json(request, slug):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, no_cache=True)
 def report_map_data(request, slug):
     """The actions that took place, in the map's compact columns (see ``took_place_map_points``)."""
@@ -207,6 +212,7 @@ def _csv_records(records):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, no_cache=True)
 def report_actions_csv(request, slug):
     """One row per action that took place (public fields, report-back, attendance, photos)."""
@@ -219,6 +225,7 @@ def report_actions_csv(request, slug):
 
 
 @require_safe
+@public_document(redirect_language=False)
 @cache_control(public=True, no_cache=True)
 def report_actions_geojson(request, slug):
     """The actions that took place as GeoJSON points at their public point."""

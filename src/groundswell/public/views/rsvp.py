@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groundswell.core.csrf import same_origin_form
 from groundswell.core.forms import add_service_errors
 from groundswell.core.mail import absolute_url
 from groundswell.participation.models import MAX_PARTY_SIZE, RSVP
@@ -70,12 +71,13 @@ def _form_context(request, campaign, action, form: RSVPForm | None) -> dict:
 
 def _no_store(response):
     """Per visitor, but no secret in the URL: not cached, not indexed; the Referer may stay (the form's
-    POST needs its Origin for the CSRF check)."""
+    POST is checked by its Origin: ``core.csrf``)."""
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+@same_origin_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_form(request, slug, pk):
     """The RSVP form: a whole page, or (for htmx, on the action page) only the form's section."""

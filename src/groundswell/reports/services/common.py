@@ -3,6 +3,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from groundswell.core.page_cache import public_changed
 from groundswell.core.services import audit_record
 
 from ..cache import report_changed
@@ -17,6 +18,7 @@ def record(**kwargs):
     if campaign is not None:
         campaign_id = campaign.pk
         transaction.on_commit(lambda: report_changed(campaign_id))
+        public_changed(campaign_slug=campaign.slug)
     return entry
 
 
