@@ -124,13 +124,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The page cache fails open: with Redis down or slow, requests render (after at most a short timeout) instead
+# of failing. Rate limits keep their own alias and settings.
+REDIS_PAGE_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "groundswell",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+            "OPTIONS": REDIS_PAGE_CACHE_OPTIONS,
         },
         # Rate limits have an alias of their own, so no cache entry anyone can cause (a page, a fragment)
         # shares a namespace or a size limit with them. In Redis that is the same server: Redis drops keys

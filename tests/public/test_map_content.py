@@ -278,7 +278,7 @@ def test_map_page_links_to_the_list_and_the_data_with_the_same_filters(client):
     assert (
         f'href="/c/{campaign.slug}/actions/?country=FR&amp;type=vigil&amp;lang=en" data-map-list-link' in body
     )
-    assert f'data-popup-url="/c/{campaign.slug}/actions/{{id}}/popup/"' in body
+    assert f'data-popup-url="/c/{campaign.slug}/actions/{{id}}/popup/?lang=en"' in body
     assert "data-filters" in body
     assert "style=" not in body and "<script>" not in body
 

@@ -17,6 +17,8 @@ def record(**kwargs):
     campaign = kwargs.get("campaign")
     if campaign is not None:
         campaign_id = campaign.pk
+        # Now and again at commit: a report built in between from uncommitted reads is left behind.
+        report_changed(campaign_id)
         transaction.on_commit(lambda: report_changed(campaign_id))
         public_changed(campaign_slug=campaign.slug)
     return entry
