@@ -277,7 +277,7 @@ ACTION_TITLE = "Bench vigil"
 def _action_phase(port: int, clients: int, total: int, day: str, cpu) -> tuple:
     """``total`` public action submissions: each client thread first GETs the form (untimed, one keep-alive
     connection, its own cookies) once per submission it will make, then POSTs them all, timed."""
-    new_path, sent_path = f"/c/{SLUG}/actions/new/", f"/c/{SLUG}/actions/submitted/"
+    new_path, sent_path = f"/c/{SLUG}/actions/new/", f"/c/{SLUG}/actions/new/thanks/"
     plans, times, errors = [], [], []
 
     def fetch(offset):
@@ -388,7 +388,10 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
 
 def _measure(args, port: int, actions: list[int], day: str, cpu) -> tuple[list, list]:
     paths = [_form_path(action) for action in actions]
-    _read_phase(port, args.concurrency, ["/healthz", *paths], 4 * args.concurrency, cpu)  # warm-up
+    # Warm-up, untimed: also a search near a city in each of the 16 clients' requests, so that every worker
+    # has built its geocoding index (~1 s of CPU, once per process) before the action submissions.
+    near = f"/c/{SLUG}/actions/?near_city=Lyon&near_country=FR"
+    _read_phase(port, args.concurrency, ["/healthz", near, *paths], 4 * args.concurrency, cpu)
     half = args.count // 2
     reads = [
         (label, _read_phase(port, args.concurrency, p, half, cpu, method))
