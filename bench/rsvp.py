@@ -1,18 +1,21 @@
 """Benchmark (not a test): RSVPs per second through the public form over HTTP, and checks that none was lost
 or doubled.
 
-    .venv/bin/python bench/rsvp.py [--count 2000] [--concurrency 16] [--postgres URL] [--keep]
+    .venv/bin/python bench/rsvp.py [--count 2000] [--concurrency 16] [--postgres URL [--database NAME]]
+                                   [--keep]
 
-A throwaway data folder (SQLite, or with --postgres a fresh database groundswell_bench_rsvp on that server,
-dropped afterwards), migrated, ``demo_load(actions=200)``; 20 upcoming actions take the RSVPs.
+A throwaway data folder (SQLite, or with --postgres a fresh database NAME, default groundswell_bench_rsvp, on
+that server, dropped afterwards), migrated, ``demo_load(actions=200)``; 20 upcoming actions take the RSVPs.
 ``groundswell serve`` (SERVE's flags) runs on 127.0.0.1 with GROUNDSWELL_TASKS=database, no worker, no
 EMAIL_HOST (each confirmation waits as a READY task row), rate limits raised (their counters still written).
 --concurrency clients (own keep-alive connection and cookies) GET the RSVP form, take the CSRF token and
 submission_id from the HTML and POST it; acknowledged = 302 to .../rsvp/sent/. ~10 % of the forms are a
 person's second one (new submission_id, email in other letter case), ~10 % are POSTed twice (double click:
 both at once; retry: after the answer). Half the forms go GET+POST, half are fetched first and only POSTed.
-Baseline, same server and run: GET /healthz and GET of the form page. Then the database is read directly;
-each check prints PASS or FAIL, and a FAIL makes the exit status 1. See docs/benchmarks.md.
+Baseline, same server and run: GET /healthz, POST of a one-row INSERT (a view only this benchmark's server
+has: bench/rsvp_floor.py) and GET of the form page. Last, count/10 public action submissions (POST
+/c/<slug>/actions/new/ with a city to geocode; the form fetched first, untimed). Then the database is read
+directly; each check prints PASS or FAIL, and a FAIL makes the exit status 1. See docs/benchmarks.md.
 """
 
 import argparse
@@ -45,6 +48,7 @@ BENCH_SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"  # noq
 SLUG = "clean-water"
 DEMO_ACTIONS, PICKED_ACTIONS = 200, 20
 PG_NAME = "groundswell_bench_rsvp"
+FLOOR_PATH = "/bench-floor/insert/"  # only in this benchmark's server: bench/rsvp_floor.py
 SERVE = ["serve", "--no-worker", "--workers", "2", "--threads", "4"]
 LANGUAGES = ("en", "fr", "es", "de", "ar")
 BACKENDS_SQL = (
@@ -59,12 +63,14 @@ def child_setup() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from rsvp_floor import create_floor_table
 
     from groundswell.actions.models import Action
     from groundswell.campaigns import demo
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    create_floor_table()
     demo.demo_load(actions=DEMO_ACTIONS)
     soon = timezone.now() + dt.timedelta(hours=2)
     upcoming = Action.objects.filter(
@@ -73,7 +79,9 @@ def child_setup() -> None:
     ids = list(upcoming.order_by("starts_at", "pk").values_list("pk", flat=True)[:PICKED_ACTIONS])
     with connection.cursor() as cursor:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
-        print(json.dumps({"actions": ids, "db": f"{connection.vendor} {cursor.fetchone()[0]}"}))
+        db = f"{connection.vendor} {cursor.fetchone()[0]}"
+    day = upcoming.first().campaign.start_date + dt.timedelta(days=3)
+    print(json.dumps({"actions": ids, "db": db, "day": day.isoformat()}))
 
 
 # --- the visitors ---------------------------------------------------------------------------------------
@@ -171,8 +179,9 @@ def _get_form(client: Client, form: Form, tally: Tally) -> bool:
     status, _, body = client.request("GET", _form_path(form.action))
     tally.get_ms.append((time.perf_counter() - started) * 1000)
     page = body.decode()
+    # Public forms carry no CSRF token (the Origin is checked: core/csrf.py); an older one still might.
     form.csrf, form.submission_id = _input(page, "csrfmiddlewaretoken"), _input(page, "submission_id")
-    if status != 200 or not form.csrf or not form.submission_id:
+    if status != 200 or not form.submission_id:
         tally.errors.append(f"GET {status}" + (" without a form" if status == 200 else ""))
         return False
     return True
@@ -235,21 +244,72 @@ def _write_phase(port: int, plans: list[list[Form]], prefetch: bool, cpu) -> tup
     return wall, tally, sum(client.reconnects for client in clients), _cpu_since(before, cpu())
 
 
-def _read_phase(port: int, clients: int, paths: list[str], total: int, cpu) -> tuple:
+def _read_phase(port: int, clients: int, paths: list[str], total: int, cpu, method: str = "GET") -> tuple:
+    """``total`` requests (GETs, or empty POSTs) to ``paths`` in turn; any answer but 200/204 is an error."""
     times, errors = [], []
 
     def run(offset):
         client = Client(port)
         for i in range(offset, total, clients):
             started = time.perf_counter()
-            status = client.request("GET", paths[i % len(paths)])[0]
+            status = client.request(method, paths[i % len(paths)], "" if method == "POST" else None)[0]
             times.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                errors.append(f"GET {status}")
+            if status not in (200, 204):
+                errors.append(f"{method} {status}")
         client.close()
 
     before = cpu()
     wall = _in_threads(run, [(i,) for i in range(clients)])
+    return wall, times, errors, _cpu_since(before, cpu())
+
+
+# Unambiguous places for the submitted actions (geocoded by the form, as a person's would be).
+PLACES = (
+    ("Zürich", "CH"),
+    ("Lyon", "FR"),
+    ("Porto", "PT"),
+    ("Graz", "AT"),
+    ("Leeds", "GB"),
+    ("Utrecht", "NL"),
+)
+ACTION_TITLE = "Bench vigil"
+
+
+def _action_phase(port: int, clients: int, total: int, day: str, cpu) -> tuple:
+    """``total`` public action submissions: each client thread first GETs the form (untimed, one keep-alive
+    connection, its own cookies) once per submission it will make, then POSTs them all, timed."""
+    new_path, sent_path = f"/c/{SLUG}/actions/new/", f"/c/{SLUG}/actions/new/thanks/"
+    plans, times, errors = [], [], []
+
+    def fetch(offset):
+        client, tokens = Client(port), []
+        for i in range(offset, total, clients):
+            status, _, body = client.request("GET", new_path + "?lang=en")
+            token = _input(body.decode(), "csrfmiddlewaretoken") if status == 200 else ""
+            (tokens.append((i, token)) if status == 200 else errors.append(f"GET {status}"))
+        client.close()
+        plans.append((client, tokens))
+
+    def post(client, tokens):
+        for i, token in tokens:
+            city, country = PLACES[i % len(PLACES)]
+            fields = {
+                "action_type": "vigil", "title": f"{ACTION_TITLE} {i}", "description": "Bring a candle.",
+                "starts_local": f"{day}T18:00", "ends_local": f"{day}T20:00", "city": city,
+                "country": country, "venue": "", "latitude": "", "longitude": "",
+                "location_precision": "city", "host_name": "", "online_url": "", "homepage": "",
+                "contact_email": f"organizer-{i}@bench.example.org", "csrfmiddlewaretoken": token,
+            }  # fmt: skip
+            started = time.perf_counter()
+            status, location, _ = client.request("POST", new_path, urlencode(fields))
+            times.append((time.perf_counter() - started) * 1000)
+            if status != 302 or not location.endswith(sent_path):
+                errors.append(f"POST {status}" + (f" to {location}" if status == 302 else ""))
+        client.close()
+
+    _in_threads(fetch, [(i,) for i in range(clients)])
+    before = cpu()
+    wall = _in_threads(post, plans)
     return wall, times, errors, _cpu_since(before, cpu())
 
 
@@ -306,13 +366,14 @@ def _pct(values: list) -> str:
 
 
 def _env(data_dir: str, database_url: str | None) -> dict:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="groundswell.settings", GROUNDSWELL_DATA_DIR=data_dir)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="rsvp_floor_settings", GROUNDSWELL_DATA_DIR=data_dir)
     for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "GROUNDSWELL_HTTPS", "GROUNDSWELL_DEBUG"):
         env.pop(name, None)
     env.update(SECRET_KEY=BENCH_SECRET_KEY, GROUNDSWELL_TASKS="database", GROUNDSWELL_LOG_LEVEL="WARNING")
     for name in ("GROUNDSWELL_SUBMISSIONS_PER_HOUR", "GROUNDSWELL_SUBMISSIONS_PER_EMAIL_PER_DAY"):
         env[name] = str(10**9)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    paths = [str(ROOT / "src"), str(ROOT / "bench"), env.get("PYTHONPATH")]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
     return env | ({"DATABASE_URL": database_url} if database_url else {})
 
 
@@ -326,19 +387,27 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
     sys.exit("groundswell serve did not answer /healthz")
 
 
-def _measure(args, port: int, actions: list[int], cpu) -> tuple[list, list]:
+def _measure(args, port: int, actions: list[int], day: str, cpu) -> tuple[list, list]:
     paths = [_form_path(action) for action in actions]
-    _read_phase(port, args.concurrency, ["/healthz", *paths], 4 * args.concurrency, cpu)  # warm-up
+    # Warm-up, untimed: also a search near a city in each of the 16 clients' requests, so that every worker
+    # has built its geocoding index (~1 s of CPU, once per process) before the action submissions.
+    near = f"/c/{SLUG}/actions/?near_city=Lyon&near_country=FR"
+    _read_phase(port, args.concurrency, ["/healthz", near, *paths], 4 * args.concurrency, cpu)
     half = args.count // 2
     reads = [
-        (label, _read_phase(port, args.concurrency, p, half, cpu))
-        for label, p in (("GET /healthz", ["/healthz"]), ("GET RSVP form page", paths))
+        (label, _read_phase(port, args.concurrency, p, half, cpu, method))
+        for label, p, method in (
+            ("GET /healthz", ["/healthz"], "GET"),
+            ("POST one-row INSERT", [FLOOR_PATH], "POST"),
+            ("GET RSVP form page", paths, "GET"),
+        )
     ]
     rng, writes = random.Random(1), []
     for label, count, prefetch in (("RSVP: GET form + POST", half, False), ("RSVP: POST alone", half, True)):
         plan = _plan(count, args.concurrency, actions, "b" if prefetch else "a", rng)
         writes.append((label, _write_phase(port, plan, prefetch, cpu), [f for forms in plan for f in forms]))
-    return reads, writes
+    submissions = ("Action: POST alone", _action_phase(port, args.concurrency, args.count // 10, day, cpu))
+    return [*reads, submissions], writes
 
 
 def bench(args, data_dir: str, database_url: str | None) -> bool:
@@ -362,7 +431,9 @@ def bench(args, data_dir: str, database_url: str | None) -> bool:
         )  # fmt: skip
         try:
             _wait_until_up(port, server)
-            reads, writes = _measure(args, port, setup["actions"], lambda: _cpu(server.pid, database_url))
+            reads, writes = _measure(
+                args, port, setup["actions"], setup["day"], lambda: _cpu(server.pid, database_url)
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -398,20 +469,25 @@ def bench(args, data_dir: str, database_url: str | None) -> bool:
     if "Traceback" in log_text:
         start = log_text.index("Traceback")
         print(f"server log, first of {log_text.count('Traceback')} tracebacks:\n{log_text[start:][:4000]}")
-    for passed, text in _checks(database_url, data_dir, acks, reposted):
+    _, times, errors, _ = dict(reads)["Action: POST alone"]
+    sql = f"SELECT COUNT(*) FROM actions_action WHERE title LIKE '{ACTION_TITLE} %' AND status = 'pending'"  # noqa: S608 -- constants
+    pending = _rows(database_url, data_dir, sql)[0][0]
+    checks = [(not errors and pending == len(times), f"every action submission answered 302 to the submitted "
+               f"page and waits for moderation: {len(times)} POSTs, {pending} pending actions")]  # fmt: skip
+    for passed, text in [*checks, *_checks(database_url, data_dir, acks, reposted)]:
         print(f"{'PASS' if passed else 'FAIL'}  {text}")
         ok = ok and passed
     return ok
 
 
-def _pg(url: str, create: bool) -> str:
+def _pg(url: str, name: str, create: bool) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if create:
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-    return urlunsplit(urlsplit(url)._replace(path=f"/{PG_NAME}"))
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def main() -> None:
@@ -419,14 +495,17 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000, help="forms in all, half per phase (default 2000)")
     parser.add_argument("--concurrency", type=int, default=16, help="client threads (default 16)")
     parser.add_argument("--postgres", metavar="URL", help=f"use a fresh database {PG_NAME} on this server")
+    parser.add_argument(
+        "--database", default=PG_NAME, metavar="NAME", help=f"with --postgres: its name (default {PG_NAME})"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data folder (and the database)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_setup()
         return
-    if urlsplit(args.postgres or "").path.strip("/") in ("test", PG_NAME):
-        sys.exit(f"--postgres must name a database other than test or {PG_NAME} (only to connect to)")
+    if urlsplit(args.postgres or "").path.strip("/") == args.database:
+        sys.exit(f"--postgres must name a database other than {args.database} (only to connect to)")
     import django
 
     print(
@@ -436,17 +515,17 @@ def main() -> None:
     print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}\n", flush=True)
     data_dir = tempfile.mkdtemp(prefix="groundswell-bench-rsvp-")
-    database_url = _pg(args.postgres, create=True) if args.postgres else None
+    database_url = _pg(args.postgres, args.database, create=True) if args.postgres else None
     try:
         ok = bench(args, data_dir, database_url)
     finally:
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         if args.keep:
-            print(f"kept: {data_dir}" + (f" and the database {PG_NAME}" if database_url else ""))
+            print(f"kept: {data_dir}" + (f" and the database {args.database}" if database_url else ""))
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
             if database_url:
-                _pg(args.postgres, create=False)
+                _pg(args.postgres, args.database, create=False)
     sys.exit(0 if ok else 1)
 
 

@@ -5,6 +5,7 @@ import pytest
 from groundswell.actions.models import Action
 from groundswell.actions.selectors import (
     action_data_version,
+    action_public_get_by_slug,
     action_public_list,
     duplicate_hints,
     moderation_queue,
@@ -15,6 +16,7 @@ from groundswell.actions.services import (
     action_submit,
     action_update_by_organizer,
 )
+from groundswell.campaigns.models import Campaign
 from tests.actions.test_services import action_input
 from tests.factories import ActionFactory, CampaignFactory, UserFactory
 
@@ -30,6 +32,37 @@ def test_public_list_has_approved_and_once_approved_cancelled_only():
     ActionFactory(campaign=campaign, status=Action.Status.REJECTED, approved_at=None)
     ActionFactory(status=Action.Status.APPROVED)  # another campaign
     assert set(action_public_list(campaign=campaign)) == {approved, cancelled}
+
+
+@pytest.mark.parametrize("campaign_status", list(Campaign.Status))
+def test_get_by_slug_finds_exactly_the_public_actions_of_a_public_campaign(campaign_status):
+    campaign = CampaignFactory(status=campaign_status)
+    actions = [
+        ActionFactory(campaign=campaign),
+        ActionFactory(campaign=campaign, status=Action.Status.CANCELLED),
+        ActionFactory(campaign=campaign, status=Action.Status.CANCELLED, approved_at=None),
+        ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None),
+        ActionFactory(campaign=campaign, status=Action.Status.REJECTED, approved_at=None),
+    ]
+    other = ActionFactory(status=Action.Status.APPROVED)  # another campaign's action, under this slug
+
+    found = {
+        action for action in [*actions, other]
+        if action_public_get_by_slug(campaign_slug=campaign.slug, pk=action.pk) is not None
+    }  # fmt: skip
+
+    public_campaign = campaign_status in {Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED}
+    # The same rule as the list of the campaign's public pages, and the campaign's own.
+    assert found == (set(action_public_list(campaign=campaign)) if public_campaign else set())
+    assert len(found) == (2 if public_campaign else 0)
+
+
+def test_get_by_slug_reads_the_action_and_its_campaign_in_one_query(django_assert_num_queries):
+    action = ActionFactory()
+    with django_assert_num_queries(1):
+        found = action_public_get_by_slug(campaign_slug=action.campaign.slug, pk=action.pk)
+        assert (found.pk, found.status, found.capacity) == (action.pk, action.status, action.capacity)
+        assert (found.campaign.slug, found.campaign.status) == (action.campaign.slug, action.campaign.status)
 
 
 def test_duplicate_hints_find_similar_title_same_city_same_day():

@@ -186,3 +186,38 @@ def test_a_full_cache_drops_expired_entries_before_live_ones(file_cache):
 
     assert [file_cache.get(f"live-{number}") for number in range(5)] == list(range(5))
     assert len(file_cache._list_cache_files()) == 5
+
+
+def test_count_hit_counts_from_one_and_keeps_the_window_expiry(file_cache):
+    assert [file_cache.count_hit("window", timeout=3600) for _ in range(3)] == [1, 2, 3]
+    expiry = _expiry_of(file_cache, "window")
+    assert expiry == pytest.approx(time.time() + 3600, abs=5)
+
+    time.sleep(0.01)
+    assert file_cache.count_hit("window", timeout=3600) == 4
+    assert _expiry_of(file_cache, "window") == expiry  # a hit never moves the end of the window
+    assert file_cache.get("window") == 4
+
+
+def test_count_hit_starts_again_after_the_window_expired(file_cache):
+    assert file_cache.count_hit("short", timeout=0.01) == 1
+    time.sleep(0.05)
+
+    assert file_cache.count_hit("short", timeout=3600) == 1
+    assert _expiry_of(file_cache, "short") == pytest.approx(time.time() + 3600, abs=5)
+
+
+def test_count_hit_culls_the_folder_once_every_so_many_new_counters(file_cache, monkeypatch):
+    monkeypatch.setattr("groundswell.core.cache.CULL_EVERY_NEW", 5)
+    for number in range(6):
+        file_cache.set(f"old-{number}", number, timeout=0.01)
+    time.sleep(0.05)
+    for number in range(4):  # four new counters: no cull yet, the expired entries are still there
+        file_cache.count_hit(f"client-{number}", timeout=3600)
+        file_cache.count_hit(f"client-{number}", timeout=3600)  # a second hit is no new counter
+    assert len(file_cache._list_cache_files()) == 10
+
+    file_cache.count_hit("client-4", timeout=3600)  # the fifth: the folder is over its limit, culled
+
+    assert sorted(file_cache.get(f"client-{number}") for number in range(5)) == [1, 2, 2, 2, 2]
+    assert len(file_cache._list_cache_files()) == 5

@@ -46,3 +46,21 @@ def test_rate_limit_counts_in_redis(redis_cache):
     assert rate_limit_exceeded(scope="t", key="client-b", limit=3) is False
     keys = redis_cache.client.get_client().keys("*")
     assert any(b"gs-test-ratelimit:1:rl:t:client-a" in key for key in keys)
+
+
+def test_rate_limit_counts_every_hit_of_threads_counting_at_once(redis_cache):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from groundswell.core.ratelimit import rate_limit_count, rate_limit_hit
+
+    def hit(_):
+        return rate_limit_hit(scope="t", key="busy", window_s=3600)
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(hit, range(200)))
+
+    assert sorted(counts) == list(range(1, 201))  # every hit counted once, none lost
+    assert rate_limit_count(scope="t", key="busy", window_s=3600) == 200
+    client = redis_cache.client.get_client()
+    (key,) = [key for key in client.keys("*") if b"rl:t:busy" in key]
+    assert 3600 < client.ttl(key) <= 3660  # the window and its minute of grace, set once

@@ -4,7 +4,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groundswell.actions.models import Action
@@ -113,6 +115,25 @@ def test_post_creates_one_unconfirmed_rsvp_and_emails_a_link(
     sent = client.get(response["Location"])
     assert sent.status_code == 200
     assert "Check your inbox: we sent a link to confirm" in sent.content.decode()
+
+
+def test_post_reads_the_action_once_and_writes_the_rsvp_and_its_email_only(
+    client, django_capture_on_commit_callbacks
+):
+    action = ActionFactory()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(rsvp_url(action), form_data()).status_code == 302
+    assert len(callbacks) == 1  # the send task, enqueued once the transaction commits
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    selects = [sql for sql in statements if sql.startswith("SELECT")]
+    # The public read (the action with its campaign), then the locked re-read in the service; nothing of
+    # the page (the call, the days of action, the host) and, for someone new, no lookup before the INSERT.
+    assert len(selects) == 2, selects
+    assert all('FROM "actions_action"' in sql and "campaigns_campaign" in sql for sql in selects)
+    inserts = sorted(sql.split('"')[1] for sql in statements if sql.startswith("INSERT"))
+    assert inserts == ["participation_rsvp", "participation_scheduledemail"]
+    assert RSVP.objects.get().emails.get().kind == ScheduledEmail.Kind.CONFIRM
 
 
 def test_following_the_link_changes_nothing_until_the_button(

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django_countries import countries
 
+from groundswell.campaigns.models import Campaign
 from groundswell.core.privacy import EARTH_RADIUS_M, distance_m
 
 from .models import Action
@@ -45,6 +46,27 @@ def action_data_version(*, campaign) -> str:
 
 def action_public_get(*, campaign, pk: int) -> Action | None:
     return action_public_list(campaign=campaign).filter(pk=pk).first()
+
+
+def action_public_get_by_slug(*, campaign_slug: str, pk: int) -> Action | None:
+    """The action the public may see in the public campaign ``campaign_slug``, with its campaign, in one
+    query: what a form's POST needs (status and capacity; other fields load when read), without the
+    campaign's call and days that its pages show."""
+    try:
+        # get(), not first(): no ORDER BY to add for a primary key; with only(), half this query's CPU time.
+        return (
+            Action.objects.select_related("campaign")
+            .only("status", "capacity", "campaign__slug", "campaign__status")
+            .get(
+                Q(status=Action.Status.APPROVED)
+                | Q(status=Action.Status.CANCELLED, approved_at__isnull=False),
+                pk=pk,
+                campaign__slug=campaign_slug,
+                campaign__status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED],
+            )
+        )
+    except Action.DoesNotExist:
+        return None
 
 
 @dataclasses.dataclass

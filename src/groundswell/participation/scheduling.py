@@ -81,14 +81,19 @@ def plan_digest(*, action, now: dt.datetime) -> None:
     )
 
 
-def plan_now(*, kind: str, action, rsvp: RSVP | None, dedupe_key: str, now: dt.datetime, data=None):
-    """An email due at once; the worker is asked to send it as soon as this transaction commits."""
+def plan_now(
+    *, kind: str, action, rsvp: RSVP | None, dedupe_key: str, now: dt.datetime, data=None, new_key=False
+):
+    """An email due at once; the worker is asked to send it as soon as this transaction commits.
+    ``new_key``: the caller knows no row has this ``dedupe_key`` (it names a row created in the same
+    transaction), so the row is inserted without looking for it first."""
     from .tasks import send_scheduled_email
 
-    email, created = ScheduledEmail.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={"kind": kind, "action": action, "rsvp": rsvp, "due_at": now, "data": data or {}},
-    )
+    fields = {"kind": kind, "action": action, "rsvp": rsvp, "due_at": now, "data": data or {}}
+    if new_key:
+        email, created = ScheduledEmail.objects.create(dedupe_key=dedupe_key, **fields), True
+    else:
+        email, created = ScheduledEmail.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
     if created:
         transaction.on_commit(lambda: send_scheduled_email.enqueue(email.pk))
     return email

@@ -92,6 +92,51 @@ def _locked_action(action: Action) -> Action:
     return Action.objects.select_for_update().select_related("campaign").get(pk=action.pk)
 
 
+def _locked_for_rsvp(action: Action) -> Action:
+    """What decides whether ``action`` takes an RSVP, read again under its row lock: RSVPs to one action
+    queue up behind it, so capacity is never overbooked. Only the action's row is locked (not its
+    campaign's, which every RSVP of the campaign would otherwise wait for), and only those columns read."""
+    return (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .only("status", "ends_at", "capacity", "campaign__status")
+        .get(pk=action.pk)
+    )
+
+
+def _rsvp_insert(*, action: Action, key: str, data: RSVPInput, details: dict, now) -> RSVP | None:
+    """A new RSVP, or None when this person has one already (the database enforces one per person)."""
+    rsvp = RSVP(
+        action=action,
+        email=normalize_email(data.email),
+        email_key=key,
+        calendar_token_hash=calendar_token_hash(data.email),
+        link_nonce=secrets.token_hex(16),
+        submission_id=data.submission_id,
+        requested_at=now,
+        **details,
+    )
+    try:
+        # A savepoint: on PostgreSQL a failed INSERT must not spoil the outer transaction.
+        with transaction.atomic():
+            rsvp.full_clean(
+                exclude=["action", "requested_at"], validate_unique=False, validate_constraints=False
+            )
+            rsvp.save()
+    except IntegrityError:
+        return None
+    # A new row, so its confirmation's dedupe key cannot exist yet: inserted without looking first.
+    plan_now(
+        kind=ScheduledEmail.Kind.CONFIRM,
+        action=action,
+        rsvp=rsvp,
+        dedupe_key=f"confirm:{rsvp.pk}:{rsvp.submission_id or now.timestamp()}",
+        now=now,
+        new_key=True,
+    )
+    return rsvp
+
+
 @transaction.atomic
 def rsvp_submit(*, action: Action, data: RSVPInput, now: dt.datetime | None = None) -> RSVP:
     """Records that someone will come and emails them a link to confirm (double opt-in).
@@ -103,55 +148,36 @@ def rsvp_submit(*, action: Action, data: RSVPInput, now: dt.datetime | None = No
     """
     now = now or timezone.now()
     _validate(data)
-    action = _locked_action(action)
-    reason = rsvp_closed_reason(action, now=now)
+    locked = _locked_for_rsvp(action)
+    reason = rsvp_closed_reason(locked, now=now)
     if reason:
         raise ValidationError(reason)
     key = email_key(data.email)
-    rsvp = RSVP.objects.filter(action=action, email_key=key).first()
-    if rsvp is not None and data.submission_id and rsvp.submission_id == data.submission_id:
-        return rsvp
-    # The same capacity check for everyone, whether or not this address has an RSVP already: a different
-    # answer would tell a stranger who is coming. (A confirmed person changes their party size from their
-    # RSVP's own page, where the check leaves their own places out.)
-    _check_capacity(action, data.party_size)
     details = {
         "name": data.name.strip(),
         "party_size": data.party_size,
         "language": data.language,
         "share_with_organizer": data.share_with_organizer,
     }
-    if rsvp is None:
-        rsvp = RSVP(
-            action=action,
-            email=normalize_email(data.email),
-            email_key=key,
-            calendar_token_hash=calendar_token_hash(data.email),
-            link_nonce=secrets.token_hex(16),
-            submission_id=data.submission_id,
-            requested_at=now,
-            **details,
-        )
-        try:
-            # A savepoint: on PostgreSQL a failed INSERT must not spoil the outer transaction.
-            with transaction.atomic():
-                # The uniqueness is the database's to enforce (a race ends in IntegrityError below).
-                rsvp.full_clean(
-                    exclude=["action", "requested_at"], validate_unique=False, validate_constraints=False
-                )
-                rsvp.save()
-        except IntegrityError:
-            # Another request for the same person won the race: treat this one as an update of it.
-            rsvp = RSVP.objects.get(action=action, email_key=key)
-            return _resubmit(rsvp=rsvp, action=action, details=details, data=data, now=now)
-        plan_now(
-            kind=ScheduledEmail.Kind.CONFIRM,
-            action=action,
-            rsvp=rsvp,
-            dedupe_key=f"confirm:{rsvp.pk}:{rsvp.submission_id or now.timestamp()}",
-            now=now,
-        )
+    if locked.capacity is None:
+        # Most actions take anyone: the INSERT comes first, and someone already there (a second form, a
+        # double click) is found after it fails. (The uniqueness is the database's to enforce.)
+        rsvp = _rsvp_insert(action=action, key=key, data=data, details=details, now=now)
+        if rsvp is not None:
+            return rsvp
+    rsvp = RSVP.objects.filter(action=action, email_key=key).first()
+    if rsvp is not None and data.submission_id and rsvp.submission_id == data.submission_id:
         return rsvp
+    # The same capacity check for everyone, whether or not this address has an RSVP already: a different
+    # answer would tell a stranger who is coming. (A confirmed person changes their party size from their
+    # RSVP's own page, where the check leaves their own places out.)
+    _check_capacity(locked, data.party_size)
+    if rsvp is None:
+        rsvp = _rsvp_insert(action=action, key=key, data=data, details=details, now=now)
+        if rsvp is not None:
+            return rsvp
+        # Another request for the same person won the race: treat this one as an update of it.
+        rsvp = RSVP.objects.get(action=action, email_key=key)
     return _resubmit(rsvp=rsvp, action=action, details=details, data=data, now=now)
 
 

@@ -12,6 +12,7 @@ request would need the secret itself; and under ``Referrer-Policy: no-referrer``
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groundswell.actions.selectors import action_public_get_by_slug
 from groundswell.core.csrf import same_origin_form
 from groundswell.core.forms import add_service_errors
 from groundswell.core.mail import absolute_url
@@ -80,15 +82,20 @@ def _no_store(response):
 @same_origin_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_form(request, slug, pk):
-    """The RSVP form: a whole page, or (for htmx, on the action page) only the form's section."""
-    campaign, action = _public_action_or_404(slug, pk)
+    """The RSVP form: a whole page, or (for htmx, on the action page) only the form's section.
+
+    A POST reads the action and its campaign in one query and answers a redirect; only a form with errors
+    loads what the page shows."""
     form = None
     status = 200
     if request.method == "POST":
+        action = action_public_get_by_slug(campaign_slug=slug, pk=pk)
+        if action is None:
+            raise Http404("No such action")
         form = RSVPForm(request.POST, language=request.LANGUAGE_CODE, auto_id="rsvp_%s")
         if form.is_spam():
             # Look like success to a bot; save nothing.
-            return redirect("public:rsvp_sent", slug=campaign.slug, pk=action.pk)
+            return redirect("public:rsvp_sent", slug=slug, pk=action.pk)
         refusal = email_form_refusal(request, form, scope="rsvp-submit")
         if refusal:
             status = refusal
@@ -106,7 +113,8 @@ def rsvp_form(request, slug, pk):
                 add_service_errors(form, error)
                 status = 400
             else:
-                return redirect("public:rsvp_sent", slug=campaign.slug, pk=action.pk)
+                return redirect("public:rsvp_sent", slug=slug, pk=action.pk)
+    campaign, action = _public_action_or_404(slug, pk)
     context = _form_context(request, campaign, action, form)
     if request.htmx and request.method != "POST":
         if context["form"] is not None:
