@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "groundswell.api.middleware.PublicApiDocumentMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"

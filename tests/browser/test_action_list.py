@@ -101,7 +101,7 @@ def test_near_my_position_keeps_the_filters_and_a_typed_city_replaces_it(page, l
     page.fill("#near-city", "Paris")
     page.locator("[data-near-locate]").click()
     # Only two decimals leave the browser; the typed city gives way to the position.
-    expect(page).to_have_url(re.compile(r"\?type=vigil&near=45\.76%2C4\.83$"))
+    expect(page).to_have_url(re.compile(r"\?lang=en&type=vigil&near=45\.76%2C4\.83$"))
     expect(page.locator("#action-results h2").first).to_contain_text("Nearest actions to your position")
     expect(page.locator("#near-city")).to_have_value("")
 
@@ -109,5 +109,5 @@ def test_near_my_position_keeps_the_filters_and_a_typed_city_replaces_it(page, l
     page.fill("#near-city", "Lyon")
     page.select_option("#near-country", "FR")
     page.locator("[data-near-form] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"\?type=vigil&near_city=Lyon&near_country=FR$"))
+    expect(page).to_have_url(re.compile(r"\?lang=en&type=vigil&near_city=Lyon&near_country=FR$"))
     expect(page.locator("#action-results h2").first).to_contain_text("Nearest actions to Lyon")

@@ -55,7 +55,7 @@ def test_calendar_highlights_days_of_action_and_a_day_is_chosen_by_keyboard(page
     assert focused != "none"  # the focus is visible
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(re.compile(rf"day={target}#day$"))
+    expect(page).to_have_url(re.compile(rf"day={target}&lang=en#day$"))
     expect(page.locator("#day-title time")).to_have_attribute("datetime", target)
     listing = calendar_day_listing(
         campaign=demo, filters=ActionFilters(), day=demo.days_of_action.last().date
@@ -106,7 +106,9 @@ def test_filters_update_the_calendar_in_place(page, live_server, demo):
     expect(page.locator(".cal-legend")).to_contain_text("Counts follow the filters.")
     total_after = page.locator(".cal-day__count").evaluate_all(SUM_OF_COUNTS)
     assert 0 < total_after < total_before
-    expect(page.locator(".cal-tabs a").nth(1)).to_have_attribute("href", re.compile(r"now/\?type=vigil$"))
+    expect(page.locator(".cal-tabs a").nth(1)).to_have_attribute(
+        "href", re.compile(r"now/\?type=vigil&lang=en$")
+    )
 
 
 def test_now_page_on_a_phone_and_wide(page, live_server, demo):

@@ -54,8 +54,10 @@ def test_submit_approve_and_find_action_on_campaign_page(page, live_server, requ
     action.refresh_from_db()
     assert action.status == Action.Status.APPROVED
 
-    # The public finds it on the campaign page, under its country.
+    # The public finds it on the campaign page, under its country: at once for a new visitor; this browser
+    # keeps the copy it saw a moment ago for its max-age, unless it reloads.
     page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    page.reload()
     group = page.locator("#country-PL").locator("..")
     expect(group).to_contain_text("Water testing stand at the harbour")
     expect(group).to_contain_text("10:00")
@@ -82,6 +84,10 @@ def test_arabic_campaign_page_is_right_to_left(page, live_server):
     main = page.locator("main").bounding_box()
     assert abs((box["x"] + box["width"]) - (main["x"] + main["width"])) < 40
     screenshot(page, "campaign-page-ar")
-    # The choice is remembered: the next page without ?lang stays Arabic.
+    # A shared link in Arabic does not change the visitor's own choice; the switcher does, and it is
+    # remembered: the next page asked for without ?lang is Arabic.
+    page.locator(".language-switcher a[hreflang=ar]").click()
+    expect(page).to_have_url(re.compile(r"\?lang=ar$"))
     page.goto(f"{live_server.url}/c/{campaign.slug}/actions/")
+    expect(page).to_have_url(re.compile(r"/actions/\?lang=ar$"))
     assert page.evaluate("document.documentElement.dir") == "rtl"

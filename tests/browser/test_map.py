@@ -77,7 +77,7 @@ def test_map_shows_clusters_with_counts_and_popups(page, live_server, demo):
     popup = page.locator(".leaflet-popup-content")
     expect(popup.locator(".map-popup__title")).to_be_visible()
     href = popup.locator("a").get_attribute("href")
-    action = Action.objects.get(pk=int(re.search(r"/actions/(\d+)/$", href)[1]))
+    action = Action.objects.get(pk=int(re.search(r"/actions/(\d+)/\?lang=en$", href)[1]))
     expect(popup.locator(".map-popup__title")).to_have_text(action.title)
     expect(popup).to_contain_text(action.city)
     expect(popup).to_contain_text(action.timezone)
@@ -95,10 +95,14 @@ def test_changing_a_filter_redraws_the_map_and_updates_the_url(page, live_server
     assert 0 < vigils < ACTIONS
     expect(page.locator("[data-map-count]")).to_have_text(f"{vigils} actions shown")
     expect(page.locator(".gs-map")).to_have_attribute("data-shown", str(vigils))
-    assert parse_qs(urlsplit(page.url).query) == {"type": ["vigil"]}
-    assert page.get_attribute("[data-map-list-link]", "href").endswith("/actions/?type=vigil")
-    # No full reload: the document is still the one loaded from /map/ without a query.
-    assert page.evaluate("performance.getEntriesByType('navigation')[0].name").endswith("/map/")
+    assert parse_qs(urlsplit(page.url).query) == {"type": ["vigil"], "lang": ["en"]}
+    list_link = urlsplit(page.get_attribute("[data-map-list-link]", "href"))
+    assert list_link.path.endswith("/actions/") and parse_qs(list_link.query) == {
+        "type": ["vigil"],
+        "lang": ["en"],
+    }
+    # No full reload: the document is still the one loaded from /map/ with only its language.
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].name").endswith("/map/?lang=en")
 
     country = (
         Action.objects.filter(campaign=demo, status="approved", action_type="vigil")
@@ -108,7 +112,7 @@ def test_changing_a_filter_redraws_the_map_and_updates_the_url(page, live_server
     page.select_option("#f-country", country)
     both = public_count(demo, action_type="vigil", country=country)
     expect(page.locator(".gs-map")).to_have_attribute("data-shown", str(both))
-    assert parse_qs(urlsplit(page.url).query) == {"type": ["vigil"], "country": [country]}
+    assert parse_qs(urlsplit(page.url).query) == {"type": ["vigil"], "country": [country], "lang": ["en"]}
 
     # The URL is shareable: opening it shows the same actions.
     page.goto(page.url)
@@ -126,8 +130,8 @@ def test_text_search_submits_without_reloading(page, live_server, demo):
     expected = ActionFilters(q=city).apply(action_public_list(campaign=demo)).count()
     assert expected > 0
     expect(page.locator(".gs-map")).to_have_attribute("data-shown", str(expected))
-    assert parse_qs(urlsplit(page.url).query)["q"] == [city]
-    assert page.evaluate("performance.getEntriesByType('navigation')[0].name").endswith("/map/")
+    assert parse_qs(urlsplit(page.url).query) == {"q": [city], "lang": ["en"]}
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].name").endswith("/map/?lang=en")
 
 
 def test_map_works_with_the_keyboard(page, live_server, demo):

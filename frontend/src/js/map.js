@@ -357,9 +357,11 @@
       var query = mapData.formQuery(form);
       if (query === state.query) return;
       var countryChanged = mapData.queryParam(query, "country") !== mapData.queryParam(state.query || "", "country");
-      // Keep a language chosen by URL, so the shared link opens in the same language.
+      // Keep a language chosen by URL, so the shared link opens in the same language (the filters' form
+      // usually carries it already).
       var lang = mapData.queryParam(window.location.search.replace(/^\?/, ""), "lang");
-      var pageQuery = lang ? (query ? query + "&" : "") + "lang=" + encodeURIComponent(lang) : query;
+      var keepLang = lang && !mapData.queryParam(query, "lang");
+      var pageQuery = keepLang ? (query ? query + "&" : "") + "lang=" + encodeURIComponent(lang) : query;
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", mapData.withQuery(window.location.pathname, pageQuery));
       }

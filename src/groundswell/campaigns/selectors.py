@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404
 
+from groundswell.core.page_cache import public_versions
+
 from .diff import CallDiff, call_diff
 from .models import CallTranslation, CallVersion, Campaign, DayOfAction
 
@@ -148,7 +150,8 @@ def campaign_moment(*, campaign: Campaign, today: dt.date) -> CampaignMoment:
 def campaign_counts(*, campaign: Campaign) -> dict:
     """Approved actions, their countries and approved endorsements. Cached briefly: the campaign page
     is the busiest page on a day of action."""
-    key = f"campaign-counts:{campaign.pk}:{campaign.updated_at.timestamp()}"
+    # Under the campaign's public version: an approval or a withdrawal shows at once.
+    key = f"campaign-counts:{campaign.pk}:{public_versions(('campaign', campaign.slug))}"
     counts = cache.get(key)
     if counts is None:
         from groundswell.actions.models import Action

@@ -33,7 +33,8 @@ WAIT_STEP = 0.02
 
 
 def _version_key(scope: str, ident) -> str:
-    return f"public-version:{scope}:{ident}"
+    # Hashed: a slug comes from the URL and may hold anything (a key must not).
+    return f"public-version:{scope}:{hashlib.sha256(str(ident).encode()).hexdigest()[:24]}"
 
 
 def _safe(operation: Callable, default=None):

@@ -1,0 +1,162 @@
+"""Serving shared documents: a public GET answered from the page cache (``page_cache``) with the headers
+that let any cache in front keep one copy per URL.
+
+See docs/architecture.md, "Shared documents". The policy (which views, which scopes, the language in the URL)
+lives with the public views (``public.views.http_cache.public_document``) and the API's middleware.
+"""
+
+import copy
+import hashlib
+import re
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, HttpResponseNotModified
+
+from .page_cache import cached_document, document_key, public_versions
+
+DOCUMENT_MAX_AGE = 60  # what browsers and shared caches (nginx, a CDN) may keep without asking
+DOCUMENT_STALE_WHILE_REVALIDATE = 30
+DOCUMENT_FRESH_SECONDS = 60  # our own cache: renewed after this (time-driven changes such as "now")
+DOCUMENT_KEEP_SECONDS = 600  # and served stale while one request renews it, up to this
+# Headers a stored document keeps; everything per visitor or per response (cookies, Vary, validators,
+# Cache-Control) is set anew.
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Expose-Headers",
+    "Link",
+    "X-Robots-Tag",
+)
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _document_headers(response, etag: str, max_age: int = DOCUMENT_MAX_AGE) -> None:
+    for name in ("Set-Cookie", "Vary", "Cache-Control", "Expires", "Last-Modified"):
+        if name in response.headers:
+            del response.headers[name]
+    response.cookies.clear()
+    response["Cache-Control"] = (
+        f"public, max-age={max_age}, stale-while-revalidate={DOCUMENT_STALE_WHILE_REVALIDATE}"
+    )
+    response["ETag"] = etag
+    response.public_document = True  # the language middleware adds no Vary to it
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not header:
+        return False
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+
+
+# Links from one public page to another keep the page's language, so that following them needs no redirect and
+# lands on the same shared document (the language switcher's links are the exception: they change it).
+_LOCAL_LINK = re.compile(r'((?:href|hx-get|action|src|data-[a-z-]+-url)=")(/(?:c|feeds/c)/[^"#]*)(#[^"]*)?"')
+
+
+def with_language_links(html: str, language: str) -> str:
+    """``html`` with ``lang=language`` added to its links to our public pages and feeds."""
+
+    def add(match):
+        url = match.group(2)
+        if "lang=" in url:
+            return match.group(0)
+        separator = "&amp;" if "?" in url else "?"
+        return f'{match.group(1)}{url}{separator}lang={language}{match.group(3) or ""}"'
+
+    return _LOCAL_LINK.sub(add, html)
+
+
+def _render_for_cache(render_view, request, language: str):
+    """The view's answer as a storable entry, or None when it is not one to share (an error, a redirect,
+    a stream, or an answer the view marked private)."""
+    clean = copy.copy(request)
+    clean.META = {key: value for key, value in request.META.items() if key not in CONDITIONAL_HEADERS}
+    clean._messages = []  # messages belong to one visitor: never rendered into a shared document
+    response = render_view(clean)
+    # The page may have asked for a CSRF token (a form); the token is not in a shared document's HTML
+    # (public forms check the Origin instead), so no cookie for it either.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    if response.status_code != 200 or response.streaming:
+        return response
+    if "private" in response.get("Cache-Control", "") or "no-store" in response.get("Cache-Control", ""):
+        return response
+    body = response.content
+    if language and response.get("Content-Type", "").startswith("text/html"):
+        body = with_language_links(body.decode(), language).encode()
+    headers = {name: response[name] for name in STORED_HEADERS if name in response.headers}
+    # The view's own validator when it has one (it may be weak: one for every encoding of the same data),
+    # else the body's.
+    etag = response.get("ETag") or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return {"body": body, "headers": headers, "etag": etag, "vary_encoding": "Content-Encoding" in headers}
+
+
+def _from_entry(request, entry: dict, max_age: int):
+    if _etag_matches(request, entry["etag"]):
+        response = HttpResponseNotModified()
+        for name, value in entry["headers"].items():
+            if name.startswith("Access-Control-"):  # a revalidation from another site must be readable
+                response[name] = value
+        _document_headers(response, entry["etag"], max_age)
+        return response
+    response = HttpResponse(entry["body"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    _document_headers(response, entry["etag"], max_age)
+    if entry["vary_encoding"]:
+        response["Vary"] = "Accept-Encoding"
+    return response
+
+
+def serve_document(
+    request, render_view, *, name: str, scopes, language: str, unstored=(), max_age=DOCUMENT_MAX_AGE
+):
+    """``render_view(request)``'s answer as a shared document: from our cache under a key of ``name``, the
+    path, the query (without ``lang``), ``language``, gzip acceptance and the public versions of
+    ``scopes``; stored when it is a plain 200, answered as it is otherwise."""
+    query = sorted((key, values) for key, values in request.GET.lists() if key != "lang")
+    key = document_key(
+        name,
+        request.path,
+        urlencode(query, doseq=True),
+        language,
+        _accepts_gzip(request),
+        public_versions(*scopes),
+    )
+    rendered = []
+
+    def render():
+        result = _render_for_cache(render_view, request, language)
+        if isinstance(result, dict):
+            return result
+        rendered.append(result)  # not storable: answered as it is
+        return None
+
+    if any(request.GET.get(param) for param in unstored):
+        entry = render()
+    else:
+        fresh_for = min(DOCUMENT_FRESH_SECONDS, max_age)
+        entry = cached_document(key, render, fresh_for=fresh_for, keep_for=DOCUMENT_KEEP_SECONDS)
+    if entry is None:
+        response = rendered[0] if rendered else render_view(request)
+        if response.status_code == 200:  # a stream: shared, but not stored
+            etag = response.get("ETag") or f'W/"{key[-32:]}"'
+            if _etag_matches(request, etag):
+                # The stream never started: nothing to close (closing would end the request).
+                response = HttpResponseNotModified()
+            _document_headers(response, etag, max_age)
+        return response
+    return _from_entry(request, entry, max_age)
