@@ -43,8 +43,11 @@ def _fresh_cache():
     """Every test starts with empty caches: the pages' and the rate limits' (an alias of their own)."""
     from django.core.cache import caches
 
+    from groundswell.core.page_cache import MEMO
+
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
+    MEMO.clear()
     yield
 
 

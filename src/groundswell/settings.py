@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages and data from the cache, before sessions, language, CSRF and the rest.
+    "groundswell.public.middleware.SharedDocumentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "groundswell.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,7 +85,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "groundswell.api.middleware.PublicApiDocumentMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"

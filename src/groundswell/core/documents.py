@@ -1,13 +1,16 @@
 """Serving shared documents: a public GET answered from the page cache (``page_cache``) with the headers
 that let any cache in front keep one copy per URL.
 
-See docs/architecture.md, "Shared documents". The policy (which views, which scopes, the language in the URL)
-lives with the public views (``public.views.http_cache.public_document``) and the API's middleware.
+See docs/architecture.md, "Shared documents". Which requests are documents, and of what (the views marked by
+``public.views.http_cache.public_document``, the API's public reads), is decided by
+``public.middleware.SharedDocumentMiddleware``, which serves them before the rest of the middleware runs.
 """
 
 import copy
+import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseNotModified
@@ -18,18 +21,40 @@ DOCUMENT_MAX_AGE = 60  # what browsers and shared caches (nginx, a CDN) may keep
 DOCUMENT_STALE_WHILE_REVALIDATE = 30
 DOCUMENT_FRESH_SECONDS = 60  # our own cache: renewed after this (time-driven changes such as "now")
 DOCUMENT_KEEP_SECONDS = 600  # and served stale while one request renews it, up to this
-# Headers a stored document keeps; everything per visitor or per response (cookies, Vary, validators,
-# Cache-Control) is set anew.
-STORED_HEADERS = (
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Encoding",
-    "Content-Language",
-    "Access-Control-Allow-Origin",
-    "Access-Control-Expose-Headers",
-    "Link",
-    "X-Robots-Tag",
+# Headers a stored document does not keep: per visitor or per response (cookies, Vary, validators,
+# Cache-Control, the date and length), set anew for each answer. Everything else (the type, the
+# Content-Security-Policy and framing rules of the whole middleware stack, CORS for the widget's data) is
+# stored with the body.
+PER_RESPONSE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "vary",
+        "cache-control",
+        "expires",
+        "last-modified",
+        "etag",
+        "date",
+        "content-length",
+        "server",
+    }
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentPolicy:
+    """What a view's documents are: ``scope`` ("campaign", or "action" for the action's own), whether a page
+    asked for without ``lang`` is sent to its language (``redirect_language``), the query parameters whose
+    answers are never stored (``unstored``), the ``max_age`` others may keep it, and ``key_extra``: what else
+    its body depends on."""
+
+    name: str
+    scope: str = "campaign"
+    redirect_language: bool = True
+    unstored: tuple = ("q", "near", "near_city")
+    max_age: int = DOCUMENT_MAX_AGE
+    key_extra: Callable[[], str] | None = None
+
+
 CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -97,7 +122,7 @@ def _render_for_cache(render_view, request, language: str):
     body = response.content
     if language and response.get("Content-Type", "").startswith("text/html"):
         body = with_language_links(body.decode(), language).encode()
-    headers = {name: response[name] for name in STORED_HEADERS if name in response.headers}
+    headers = {name: value for name, value in response.items() if name.lower() not in PER_RESPONSE_HEADERS}
     # The view's own validator when it has one (it may be weak: one for every encoding of the same data),
     # else the body's.
     etag = response.get("ETag") or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -108,7 +133,7 @@ def _from_entry(request, entry: dict, max_age: int):
     if _etag_matches(request, entry["etag"]):
         response = HttpResponseNotModified()
         for name, value in entry["headers"].items():
-            if name.startswith("Access-Control-"):  # a revalidation from another site must be readable
+            if name.lower().startswith("access-control-"):  # a revalidation from another site must be read
                 response[name] = value
         _document_headers(response, entry["etag"], max_age)
         return response

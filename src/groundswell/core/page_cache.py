@@ -18,7 +18,9 @@ result for a moment and render themselves only if it does not come (a crashed or
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -88,6 +90,44 @@ def document_key(*parts) -> str:
     return "public-document:" + hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 
+class _ProcessMemo:
+    """The most recently served documents of this process, decoded, so that a hot page is not read back from
+    the shared cache (a file, or Redis) and unpickled on every request. Keys carry the public versions, which
+    are read from the shared cache on every request: a change is seen here as soon as anywhere."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.bytes, self.items, self.lock = max_bytes, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
+
+    def put(self, key: str, built_at: float, value, size: int) -> None:
+        with self.lock:
+            if key in self.items:
+                self.bytes -= self.items.pop(key)[2]
+            self.items[key] = (built_at, value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes and self.items:
+                self.bytes -= self.items.popitem(last=False)[1][2]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+MEMO = _ProcessMemo(max_bytes=32 * 1024 * 1024)
+
+
+def _size(value) -> int:
+    body = value.get("body", b"") if isinstance(value, dict) else b""
+    return len(body) + 1024
+
+
 def cached_document(key: str, render: Callable[[], object | None], *, fresh_for: int, keep_for: int):
     """The value stored under ``key``, else ``render()``'s, stored unless it is None (not storable).
 
@@ -96,10 +136,14 @@ def cached_document(key: str, render: Callable[[], object | None], *, fresh_for:
     the key carries the data versions, so "stale" only ever means older in time, never older data).
     Concurrent misses of a key with nothing stored wait for one renderer.
     """
+    remembered = MEMO.get(key)
+    if remembered is not None and time.time() - remembered[0] < fresh_for:
+        return remembered[1]
     stored = _safe(lambda: cache.get(key))
     if stored is not None:
         built_at, value = stored
         if time.time() - built_at < fresh_for:
+            MEMO.put(key, built_at, value, _size(value))
             return value
         if not _safe(lambda: cache.add(key + ":lock", 1, timeout=LOCK_SECONDS), False):
             return value  # another request is renewing it
@@ -122,7 +166,9 @@ def _render_and_store(key: str, render: Callable[[], object | None], *, keep_for
     try:
         value = render()
         if value is not None:
-            _safe(lambda: cache.set(key, (time.time(), value), timeout=keep_for))
+            built_at = time.time()
+            _safe(lambda: cache.set(key, (built_at, value), timeout=keep_for))
+            MEMO.put(key, built_at, value, _size(value))
         return value
     finally:
         if locked:

@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 
 from groundswell.actions.selectors import action_data_version
 from groundswell.campaigns.selectors import campaign_get_public
-from groundswell.core.documents import DOCUMENT_MAX_AGE, serve_document
+from groundswell.core.documents import DOCUMENT_MAX_AGE, DocumentPolicy
 from groundswell.core.languages import normalize_language
 
 PAGE_MAX_AGE = 60
@@ -94,21 +94,26 @@ def public_document(
     max_age: int = DOCUMENT_MAX_AGE,
     key_extra=None,
 ):
-    """Serves a public GET as a shared document: from our cache when it can, with no cookie, one
-    representation per URL (``lang`` in the URL, never the visitor's cookie or Accept-Language),
-    ``Cache-Control: public`` with a short max-age and stale-while-revalidate, and an ETag (304 on
-    If-None-Match).
+    """Marks a public view as one whose GETs are shared documents: one representation per URL (``lang`` in the
+    URL, never the visitor's cookie or Accept-Language), no cookie, ``Cache-Control: public`` with a short
+    max-age and stale-while-revalidate, an ETag (304 on If-None-Match), and served from our cache by
+    ``public.middleware.SharedDocumentMiddleware`` (see ``core.documents.DocumentPolicy`` for the options).
 
-    ``scope`` names what the document shows: ``"campaign"`` (the view's ``slug``) or ``"action"`` (also its
-    ``pk``); the services invalidate them (``core.page_cache.public_changed``). Pages
-    (``redirect_language``) asked for without ``lang`` redirect to their address in the visitor's language;
-    data and feeds without ``lang`` are in the default language. A request with any of the ``unstored``
-    parameters (typed text, a position: their variety has no bound) is rendered every time, never stored.
-    A page that follows the clock more closely than a minute ("now") says so with a shorter ``max_age``.
-    ``key_extra`` gives what else the body depends on (the map data's format, which a deploy may change).
+    The view itself, through this wrapper: a page (``redirect_language``) asked for without ``lang`` sends
+    the visitor to its address in their language; otherwise the language of the URL (or the default one) is
+    the only one the body may depend on.
     """
 
     def decorator(view):
+        policy = DocumentPolicy(
+            name=f"{view.__module__}.{view.__qualname__}",
+            scope=scope,
+            redirect_language=redirect_language,
+            unstored=tuple(unstored),
+            max_age=max_age,
+            key_extra=key_extra,
+        )
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
@@ -122,20 +127,9 @@ def public_document(
                 patch_cache_control(response, private=True, max_age=0)
                 return response
             _use_language(request, language)
-            scopes = [("campaign", kwargs.get("slug", ""))]
-            if scope == "action":
-                scopes.append(("action", kwargs.get("pk", "")))
-            extra = key_extra() if key_extra else ""
-            return serve_document(
-                request,
-                lambda clean: view(clean, *args, **kwargs),
-                name=f"{view.__module__}.{view.__qualname__}:{extra}",
-                scopes=scopes,
-                language=language,
-                unstored=unstored,
-                max_age=max_age,
-            )
+            return view(request, *args, **kwargs)
 
+        wrapper.shared_document = policy
         return wrapper
 
     return decorator

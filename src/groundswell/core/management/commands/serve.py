@@ -53,8 +53,8 @@ class Command(BaseCommand):
             "gthread",
             "--logger-class",
             "groundswell.core.gunicorn_logging.RedactingLogger",
-            "--access-logfile",
-            "-",
+            # Behind nginx, which keeps its own access log, GROUNDSWELL_ACCESS_LOG=0 saves its cost here.
+            *(["--access-logfile", "-"] if os.environ.get("GROUNDSWELL_ACCESS_LOG", "1") != "0" else []),
             "--graceful-timeout",
             "10",
             "--forwarded-allow-ips",
