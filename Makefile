@@ -67,13 +67,14 @@ messages: .make-python
 	cd src/groundswell && ../../$(BIN)/django-admin makemessages --settings=tests.settings --pythonpath=../.. \
 		-l fr -l es -l de -l ar -l en --no-obsolete --ignore='static/*'
 
+# Every benchmark (bench/run_all.py): writes docs/benchmarks.md and bench/results.json. Needs wrk and nginx
+# (Debian's packages); the PostgreSQL runs when one answers at PG_TEST_URL.
 bench: install
-	$(BIN)/python bench/demo_load.py
-	$(BIN)/python bench/map.py
-	$(BIN)/python bench/rsvp.py
-	$(BIN)/python bench/ical.py
-	$(BIN)/python bench/photos.py
-	$(BIN)/python bench/report.py
+	@if $(BIN)/python tests/postgres_reachable.py "$(PG_TEST_URL)"; then \
+		$(BIN)/python bench/run_all.py --postgres "$(PG_TEST_URL)"; \
+	else \
+		$(BIN)/python bench/run_all.py --postgres ""; \
+	fi
 
 clean:
 	rm -rf $(VENV) .make-python .make-assets frontend/node_modules src/groundswell/static/vendor src/groundswell/static/groundswell

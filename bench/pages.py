@@ -219,10 +219,13 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
 
 
 def row(result: dict, floor: dict | None = None) -> str:
+    """One line: rates, latencies, CPU per request; against ``floor``, the ratio of the rates and of the CPU
+    cost (the floor's CPU ms over this one's: the steadier figure on a shared machine)."""
     ratio = f"{result['rps'] / floor['rps']:.0%}" if floor else "-"
+    cpu_ratio = f"{floor['cpu_ms'] / result['cpu_ms']:.0%}" if floor and result["cpu_ms"] else "-"
     return (
         f"{result['label']:<34} {result['rps']:>8.0f} {result['p50_ms']:>7.1f} {result['p99_ms']:>7.1f} "
-        f"{result['cpu_ms']:>7.2f} {ratio:>7} {result['non_2xx']:>5}"
+        f"{result['cpu_ms']:>7.2f} {ratio:>7} {cpu_ratio:>7} {result['non_2xx']:>5}"
     )
 
 
@@ -288,7 +291,10 @@ def run(args, data_dir: str) -> dict:
         wait_until_up(f"{app_url}/healthz", app)
         wait_until_up(f"{floor_url}/floor/10", floor)
         wait_until_up(f"{nginx_url}/nginx-static.css", nginx)
-        print(f"{'':<34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'/floor':>7} {'!2xx':>5}")
+        print(
+            f"{'':<34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'/floor':>7} {'CPU/fl':>7} "
+            f"{'!2xx':>5}"
+        )
         static = measure("static file (whitenoise)", f"{app_url}{setup['static']}", app.pid, args)
         nginx_static = measure("static file (nginx)", f"{nginx_url}/nginx-static.css", nginx.pid, args)
         results["floors"] = {"whitenoise": static, "nginx_static": nginx_static}
