@@ -103,7 +103,8 @@ def main() -> None:
             sections.append(f"Not run: {found['skipped']}.\n")
             continue
         sections.append(
-            f"Run {found['when']} ({found['machine']}), exit status {found['exit']}, {found['seconds']} s:\n\n"
+            f"Run {found['when']} ({found['machine']}), exit status {found['exit']}, "
+            f"{found['seconds']} s:\n\n"
             f"```\n$ {found['command']}\n{found['output']}\n```\n"
         )
     DOC.write_text("\n".join(sections))
