@@ -118,11 +118,21 @@ class Action(models.Model):
     @property
     def public_place(self):
         """The place as the public may read it: the venue only when the organizer chose an exact place."""
-        parts = [self.city, str(self.country.name)]
-        if self.location_precision == self.Precision.EXACT and self.venue:
-            parts.insert(0, self.venue)
-        return ", ".join(parts)
+        return public_place_text(
+            city=self.city,
+            country_name=str(self.country.name),
+            venue=self.venue,
+            precision=self.location_precision,
+        )
 
     @property
     def host_display(self):
         return self.host_organization.name if self.host_organization_id else self.host_name
+
+
+def public_place_text(*, city: str, country_name: str, venue: str, precision: str) -> str:
+    """``Action.public_place`` from its parts, for readers of narrow rows (the calendar feeds)."""
+    parts = [city, country_name]
+    if precision == Action.Precision.EXACT and venue:
+        parts.insert(0, venue)
+    return ", ".join(parts)
