@@ -93,9 +93,13 @@ class Action(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "starts_at"]),
-            models.Index(fields=["campaign", "status", "country", "starts_at"]),
+            # A country's actions in order of start (id too: the order is whole, no sort); with ends_at, the
+            # campaign page's "upcoming" is read from the index alone.
+            models.Index(fields=["campaign", "status", "country", "starts_at", "id", "ends_at"]),
             models.Index(fields=["campaign", "status", "local_date"]),
             models.Index(fields=["campaign", "city", "local_date"]),
+            # The newest approved first (the Atom feed): read in index order, 50 rows, however many there are.
+            models.Index(fields=["campaign", "approved_at", "id"]),
             # action_data_version(): count and latest change of the public actions, read from the index alone.
             models.Index(fields=["campaign", "status", "approved_at", "updated_at"]),
         ]
