@@ -93,9 +93,13 @@ class Action(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "starts_at"]),
+            # The public actions in order of start (the API's pages): approved and cancelled ones together.
+            models.Index(fields=["campaign", "starts_at", "id"]),
             # A country's actions in order of start (id too: the order is whole, no sort); with ends_at, the
             # campaign page's "upcoming" is read from the index alone.
             models.Index(fields=["campaign", "status", "country", "starts_at", "id", "ends_at"]),
+            # Whether a country has upcoming actions (the campaign page), and how many: one seek, one range.
+            models.Index(fields=["campaign", "status", "country", "ends_at"]),
             models.Index(fields=["campaign", "status", "local_date"]),
             models.Index(fields=["campaign", "city", "local_date"]),
             # The newest approved first (the Atom feed): read in index order, 50 rows, however many there are.

@@ -19,9 +19,11 @@ def action_public_list(*, campaign):
     return (
         Action.objects.filter(campaign=campaign)
         # Approved, or cancelled after approval: written as one range of statuses (then the exception), so
-        # the indexes that start with campaign and status are searched, not read through an OR.
+        # the indexes that start with campaign and status are searched, not read through an OR. The
+        # exception tests the status first: for approved actions SQLite then never reads approved_at
+        # from the table (it is not in those indexes).
         .filter(status__in=[Action.Status.APPROVED, Action.Status.CANCELLED])
-        .exclude(status=Action.Status.CANCELLED, approved_at__isnull=True)
+        .exclude(Q(status=Action.Status.CANCELLED) & Q(approved_at__isnull=True))
         .select_related("campaign", "host_organization")
     )
 
