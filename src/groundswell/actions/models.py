@@ -3,6 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+# An organizer's edit waits for a moderator (``Action.pending_changes``); a partial index holds these rows.
+WITH_PENDING_CHANGES = ~models.Q(pending_changes={})
+
 
 class Action(models.Model):
     class Type(models.TextChoices):
@@ -106,6 +109,14 @@ class Action(models.Model):
             models.Index(fields=["campaign", "approved_at", "id"]),
             # action_data_version(): count and latest change of the public actions, read from the index alone.
             models.Index(fields=["campaign", "status", "approved_at", "updated_at"]),
+            # The statistics: actions per type, from the index alone.
+            models.Index(fields=["campaign", "status", "action_type"]),
+            # The moderation backlog's edits waiting for review: a few rows, not every action's changes.
+            models.Index(
+                fields=["campaign", "status", "updated_at"],
+                condition=WITH_PENDING_CHANGES,
+                name="action_with_pending_changes",
+            ),
         ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
