@@ -1,7 +1,8 @@
 """Benchmark (not a test): how the uncached cost of each public read grows with the campaign.
 
     PYTHONPATH=src .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--runs 3]
-        [--postgres postgres://postgres@127.0.0.1:5432/test] [--only campaign,list,...] [--budget 900]
+        [--postgres postgres://postgres@127.0.0.1:5432/test [--no-sqlite]] [--only campaign,list,...]
+        [--budget 900]
 
 For each size, a throwaway ``GROUNDSWELL_DATA_DIR`` holding a freshly migrated SQLite database (with
 ``--postgres URL``, also a throwaway database created next to the one in URL and dropped afterwards)
@@ -220,6 +221,7 @@ def main() -> None:
     )
     parser.add_argument("--budget", type=float, default=900, help="seconds of measuring per size")
     parser.add_argument("--postgres", metavar="URL", help="also run on throwaway databases on this server")
+    parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL (with --postgres)")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     pages = [page for page in args.only.split(",") if page]
@@ -236,7 +238,8 @@ def main() -> None:
     )
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"uncached latency in ms, median of {args.runs}\n", flush=True)
-    print("\n".join(table("SQLite", bench("SQLite", None, args), pages)), flush=True)
+    if not args.no_sqlite:
+        print("\n".join(table("SQLite", bench("SQLite", None, args), pages)), flush=True)
     if args.postgres:
         print()
         print("\n".join(table("PostgreSQL", bench("PostgreSQL", args.postgres, args), pages)), flush=True)
