@@ -166,6 +166,24 @@ def test_campaign_page_query_count_does_not_grow_with_actions(client, django_ass
     assert queries_for(1) == queries_for(3)
 
 
+def test_campaign_page_reads_no_action_row_beyond_those_it_shows(client, django_assert_max_num_queries):
+    campaign = CampaignFactory()
+    for n in range(30):
+        ActionFactory(campaign=campaign, country=["DE", "FR", "KE"][n % 3])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # campaign with translations and days, counts (actions and countries; endorsements), which countries
+    # have upcoming actions, their counts, their first actions (ids, then rows)
+    with django_assert_max_num_queries(9), CaptureQueriesContext(connection) as captured:
+        response = client.get(campaign_url(campaign))
+
+    assert response.status_code == 200
+    # No window or grouping over every action: the by-country reads are seeks and LIMITs.
+    assert not any("ROW_NUMBER" in query["sql"].upper() for query in captured.captured_queries)
+    assert response.content.decode().count('class="action-meta"') == 15  # 5 of each country
+
+
 def test_home_redirects_to_the_only_campaign(client):
     campaign = CampaignFactory()
     CampaignFactory(status=Campaign.Status.DRAFT)

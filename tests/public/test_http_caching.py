@@ -27,8 +27,9 @@ def action_url(action, query=""):
 
 
 def rendered_results(queries) -> bool:
-    """Whether the list's results were read from the database (the by-country window query)."""
-    return any("ROW_NUMBER" in query["sql"].upper() for query in queries.captured_queries)
+    """Whether the list's results were read from the database (the query of each country's first actions,
+    ``action_first_of_each``)."""
+    return any("AS first_0" in query["sql"] for query in queries.captured_queries)
 
 
 @pytest.fixture

@@ -160,6 +160,24 @@ def test_rsvps_and_attendance_count_confirmed_parties_and_approved_reports_by_lo
     assert [attendance for _day, _r, attendance in result] == [65, None, None, None]
 
 
+def test_moderation_backlog_counts_changes_of_pending_and_approved_actions_only():
+    campaign = CampaignFactory()
+    changes = {"title": ["Old", "New"]}
+    waiting = [
+        ActionFactory(campaign=campaign, status=Action.Status.PENDING, pending_changes=changes),
+        ActionFactory(campaign=campaign, status=Action.Status.APPROVED, pending_changes=changes),
+    ]
+    ActionFactory(campaign=campaign, status=Action.Status.REJECTED, pending_changes=changes)
+    ActionFactory(campaign=campaign, status=Action.Status.CANCELLED, pending_changes=changes)
+    ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None)  # new, no changes
+    ActionFactory(status=Action.Status.PENDING, pending_changes=changes)  # another campaign
+
+    backlog = {key: (count, oldest) for key, _label, count, oldest in stats.moderation_backlog(campaign)}
+
+    assert backlog["action_changes"] == (2, min(action.updated_at for action in waiting))
+    assert backlog["actions"][0] == 1
+
+
 def test_moderation_backlog_counts_each_queue_and_its_oldest():
     campaign = CampaignFactory()
     new = [ActionFactory(campaign=campaign, status=Action.Status.PENDING, approved_at=None) for _ in range(2)]

@@ -3,6 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+# An organizer's edit waits for a moderator (``Action.pending_changes``); a partial index holds these rows.
+WITH_PENDING_CHANGES = ~models.Q(pending_changes={})
+
 
 class Action(models.Model):
     class Type(models.TextChoices):
@@ -93,11 +96,27 @@ class Action(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "starts_at"]),
-            models.Index(fields=["campaign", "status", "country", "starts_at"]),
+            # The public actions in order of start (the API's pages): approved and cancelled ones together.
+            models.Index(fields=["campaign", "starts_at", "id"]),
+            # A country's actions in order of start (id too: the order is whole, no sort); with ends_at, the
+            # campaign page's "upcoming" is read from the index alone.
+            models.Index(fields=["campaign", "status", "country", "starts_at", "id", "ends_at"]),
+            # Whether a country has upcoming actions (the campaign page), and how many: one seek, one range.
+            models.Index(fields=["campaign", "status", "country", "ends_at"]),
             models.Index(fields=["campaign", "status", "local_date"]),
             models.Index(fields=["campaign", "city", "local_date"]),
+            # The newest approved first (the Atom feed): read in index order, 50 rows, however many there are.
+            models.Index(fields=["campaign", "approved_at", "id"]),
             # action_data_version(): count and latest change of the public actions, read from the index alone.
             models.Index(fields=["campaign", "status", "approved_at", "updated_at"]),
+            # The statistics: actions per type, from the index alone.
+            models.Index(fields=["campaign", "status", "action_type"]),
+            # The moderation backlog's edits waiting for review: a few rows, not every action's changes.
+            models.Index(
+                fields=["campaign", "status", "updated_at"],
+                condition=WITH_PENDING_CHANGES,
+                name="action_with_pending_changes",
+            ),
         ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -118,11 +137,21 @@ class Action(models.Model):
     @property
     def public_place(self):
         """The place as the public may read it: the venue only when the organizer chose an exact place."""
-        parts = [self.city, str(self.country.name)]
-        if self.location_precision == self.Precision.EXACT and self.venue:
-            parts.insert(0, self.venue)
-        return ", ".join(parts)
+        return public_place_text(
+            city=self.city,
+            country_name=str(self.country.name),
+            venue=self.venue,
+            precision=self.location_precision,
+        )
 
     @property
     def host_display(self):
         return self.host_organization.name if self.host_organization_id else self.host_name
+
+
+def public_place_text(*, city: str, country_name: str, venue: str, precision: str) -> str:
+    """``Action.public_place`` from its parts, for readers of narrow rows (the calendar feeds)."""
+    parts = [city, country_name]
+    if precision == Action.Precision.EXACT and venue:
+        parts.insert(0, venue)
+    return ", ".join(parts)

@@ -3,10 +3,11 @@
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import math
 
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Max, Q
 from django_countries import countries
 
 from groundswell.campaigns.models import Campaign
@@ -19,9 +20,12 @@ def action_public_list(*, campaign):
     """Actions the public may see: approved ones, and approved ones that were later cancelled."""
     return (
         Action.objects.filter(campaign=campaign)
-        .filter(
-            Q(status=Action.Status.APPROVED) | Q(status=Action.Status.CANCELLED, approved_at__isnull=False)
-        )
+        # Approved, or cancelled after approval: written as one range of statuses (then the exception), so
+        # the indexes that start with campaign and status are searched, not read through an OR. The
+        # exception tests the status first: for approved actions SQLite then never reads approved_at
+        # from the table (it is not in those indexes).
+        .filter(status__in=[Action.Status.APPROVED, Action.Status.CANCELLED])
+        .exclude(Q(status=Action.Status.CANCELLED) & Q(approved_at__isnull=True))
         .select_related("campaign", "host_organization")
     )
 
@@ -92,30 +96,98 @@ def action_by_country(
 ) -> tuple[list[CountryGroup], int]:
     """``actions`` grouped by country, countries sorted by their name in the current language.
 
-    Two queries whatever the size: counts per country, then the first ``per_country`` actions of each
-    country on the page (a window function). Returns the groups and the number of pages.
+    Three queries, none reading all of ``actions``: which countries have any (``action_countries``), how
+    many each country on the page has, and the first ``per_country`` of each of them
+    (``action_first_of_each``). Returns the groups and the number of pages.
     """
-    counts = dict(
-        actions.order_by().values_list("country").annotate(n=Count("id")).values_list("country", "n")
-    )
+    present = action_countries(actions=actions)
     # django-countries names follow the active language.
-    names = {code: countries.name(code) or code for code in counts}
-    ordered = sorted(counts, key=lambda code: names[code].casefold())
+    names = {code: countries.name(code) or code for code in present}
+    ordered = sorted(present, key=lambda code: names[code].casefold())
     pages = max(1, -(-len(ordered) // countries_per_page))
     page = min(max(page, 1), pages)
     on_page = ordered[(page - 1) * countries_per_page : page * countries_per_page]
-    ranked = (
-        actions.filter(country__in=on_page)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("country")], order_by=[F("starts_at"), F("id")]))
-        .filter(rank__lte=per_country)
-        .select_related("host_organization")
-        .order_by("country", "starts_at", "id")
-    )
+    counts = action_count_by_country(actions=actions.filter(country__in=on_page)) if on_page else {}
+    first = action_first_of_each(actions=actions, field="country", values=on_page, limit=per_country)
     by_country: dict[str, list] = {}
-    for action in ranked:
+    for action in first.select_related("host_organization").order_by("country", "starts_at", "id"):
         by_country.setdefault(action.country.code, []).append(action)
     groups = [CountryGroup(code, names[code], counts[code], by_country.get(code, [])) for code in on_page]
     return groups, pages
+
+
+# Stands for each country code in the one subquery ``action_countries`` compiles.
+# (Control characters: no filter value can equal it, typed text loses them.)
+_ANY_COUNTRY = "\x1fany country\x1f"
+
+
+def action_countries(*, actions) -> list[str]:
+    """The countries (ISO codes) that have any of ``actions``, in code order. One query asking, for each
+    country the country field knows, whether one of ``actions`` is there (EXISTS): each answer is an
+    index seek, so the cost follows the number of countries in the world, not of actions (grouping them
+    all by country read every one)."""
+    return _countries(actions, count=False)[1]
+
+
+def action_count_and_countries(*, actions) -> tuple[int, list[str]]:
+    """How many ``actions`` there are, and ``action_countries``: one query."""
+    return _countries(actions, count=True)
+
+
+def _countries(actions, *, count: bool) -> tuple[int | None, list[str]]:
+    # The country codes are a table of one column (unnest on PostgreSQL, json_each on SQLite) and the
+    # EXISTS one correlated subquery, so the database plans it once: 250 subqueries written out took
+    # PostgreSQL longer to plan than to run.
+    codes = sorted(countries.countries)
+    sql, params = actions.filter(country=_ANY_COUNTRY).order_by().values("id")[:1].query.sql_with_params()
+    where = params.index(_ANY_COUNTRY)
+    pieces = sql.split("%s")
+    if len(pieces) != len(params) + 1:  # a placeholder we cannot tell from the others
+        raise ValueError("Cannot correlate the country of this query")
+    correlated = "%s".join(pieces[: where + 1]) + "code.value" + "%s".join(pieces[where + 1 :])
+    if connection.vendor == "postgresql":
+        source, source_params = "unnest(%s::text[]) AS code(value)", [codes]
+    else:
+        source, source_params = "json_each(%s) AS code", [json.dumps(codes)]
+    query = f"SELECT code.value, NULL FROM {source} WHERE EXISTS ({correlated})"  # noqa: S608 -- parameters
+    values = [*source_params, *params[:where], *params[where + 1 :]]
+    if count:
+        count_sql, count_params = actions.order_by().values("id").query.sql_with_params()
+        query = f"SELECT NULL, (SELECT COUNT(*) FROM ({count_sql}) AS counted) UNION ALL {query}"  # noqa: S608
+        values = [*count_params, *values]
+    with connection.cursor() as cursor:
+        cursor.execute(query, values)
+        rows = cursor.fetchall()
+    total = next((n for code, n in rows if code is None), None)
+    return total, sorted(code for code, _n in rows if code is not None)
+
+
+def action_count_by_country(*, actions) -> dict[str, int]:
+    """How many of ``actions`` each country has (countries without any are left out). One query that
+    reads every one of ``actions``: narrow them first (``action_by_country`` counts one page's countries)."""
+    return dict(actions.order_by().values_list("country").annotate(n=Count("id")).values_list("country", "n"))
+
+
+def action_first_of_each(
+    *, actions, field: str, values: list, limit: int, order: tuple[str, ...] = ("starts_at", "id")
+):
+    """The first ``limit`` of ``actions`` (by ``order``) for each of ``values`` of ``field``, as a queryset
+    of them. Their ids come from one query of small indexed ``LIMIT``s joined by UNION ALL, so its cost
+    follows ``limit`` and the number of values, never the number of actions (a window function over all
+    of them read every row of those values)."""
+    if not values:
+        return actions.none()
+    parts, params = [], []
+    for number, value in enumerate(values):
+        # Ordered by ``field`` too (one value: no change), so the planner walks the index that starts with it.
+        first = actions.filter(**{field: value}).order_by(field, *order).values("id")[:limit]
+        sql, part_params = first.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS first_{number}")  # noqa: S608 -- Django's SQL, parameters
+        params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return Action.objects.filter(pk__in=ids)
 
 
 @dataclasses.dataclass

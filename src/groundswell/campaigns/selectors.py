@@ -2,7 +2,6 @@ import dataclasses
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import Http404
 
 from groundswell.core.page_cache import public_versions
@@ -155,10 +154,12 @@ def campaign_counts(*, campaign: Campaign) -> dict:
     counts = cache.get(key)
     if counts is None:
         from groundswell.actions.models import Action
+        from groundswell.actions.selectors import action_count_and_countries
 
-        counts = Action.objects.filter(campaign=campaign, status=Action.Status.APPROVED).aggregate(
-            actions=Count("id"), countries=Count("country", distinct=True)
-        )
+        approved = Action.objects.filter(campaign=campaign, status=Action.Status.APPROVED)
+        # The countries by one index seek each: COUNT(DISTINCT country) read and sorted every action.
+        total, present = action_count_and_countries(actions=approved)
+        counts = {"actions": total, "countries": len(present)}
         # "endorsing organizations": individual signers are listed (and counted) on the signatories page.
         counts["endorsements"] = campaign.endorsements.filter(
             status="approved", signer_kind="organization"

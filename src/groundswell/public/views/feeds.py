@@ -35,7 +35,7 @@ from groundswell.core.privacy import hash_token
 from groundswell.participation.models import RSVP
 from groundswell.participation.selectors import rsvp_calendar_actions
 
-from ..ical import FEED_REFRESH, calendar_bytes, uid_host
+from ..ical import FEED_REFRESH, EventFacts, calendar_bytes, uid_host
 from .http_cache import PAGE_MAX_AGE, etag_of, public_document
 from .map import _accepts_gzip, _etag_matches, _gzip
 
@@ -115,8 +115,8 @@ def _build_feed(*, campaign, country: str, name: str, uid: str) -> bytes:
     actions = action_public_list(campaign=campaign)
     if country:
         actions = actions.filter(country=country)
-    actions = actions.order_by("starts_at", "id").iterator(chunk_size=ACTIONS_PER_FETCH)
-    return calendar_bytes(actions, name=name, uid=uid, feed=True)
+    events = EventFacts.rows(actions.order_by("starts_at", "id"), chunk_size=ACTIONS_PER_FETCH)
+    return calendar_bytes(events, name=name, uid=uid, feed=True)
 
 
 def _feed_shape(*, campaign, country: str, name: str) -> str:

@@ -9,12 +9,14 @@ from django_countries import countries
 
 from groundswell.actions.filters import ActionFilters
 from groundswell.actions.models import Action
-from groundswell.actions.selectors import action_data_version, action_public_list
+from groundswell.actions.selectors import action_public_list
+
+from .http_cache import public_data_version
 
 
-def _country_choices(campaign) -> list[tuple[str, str, int]]:
+def _country_choices(request, campaign) -> list[tuple[str, str, int]]:
     """(code, localized name, public actions) for every country with actions; cached until actions change."""
-    key = f"country-choices:{action_data_version(campaign=campaign)}:{get_language()}"
+    key = f"country-choices:{public_data_version(request, campaign)}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
         counts = (
@@ -38,7 +40,7 @@ def filter_context(request, campaign) -> dict:
         "filters": ActionFilters.from_query(request.GET),
         "filter_choices": {
             "types": Action.Type.choices,
-            "countries": _country_choices(campaign),
+            "countries": _country_choices(request, campaign),
             "days": [(day, day in days_of_action) for day in window],
         },
     }
