@@ -15,7 +15,7 @@ both at once; retry: after the answer). Half the forms go GET+POST, half are fet
 Baseline, same server and run: GET /healthz, POST of a one-row INSERT (a view only this benchmark's server
 has: bench/rsvp_floor.py) and GET of the form page. Last, count/10 public action submissions (POST
 /c/<slug>/actions/new/ with a city to geocode; the form fetched first, untimed). Then the database is read
-directly; each check prints PASS or FAIL, and a FAIL makes the exit status 1. See docs/benchmarks.md.
+directly; each check prints PASS or FAIL, and a FAIL makes the exit status 1. See docs/benchmarks-notes.md.
 """
 
 import argparse

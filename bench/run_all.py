@@ -42,7 +42,8 @@ servers it starts on loopback, bounded in time, and compares with a floor measur
 machine: 2 cores, 24 GiB, shared with other work, so rates move between runs by ±30 %; CPU milliseconds per
 request or per write are the steadier figure. Each section below is the benchmark's own description (its
 docstring), the exact command and its whole output. The same is in `bench/results.json`, with the figures of
-`bench/pages.py` in a form a program can read.
+`bench/pages.py` in a form a program can read. Earlier readings, before-and-after comparisons of changes and
+how to read each table: [benchmarks-notes.md](benchmarks-notes.md).
 """
 
 
