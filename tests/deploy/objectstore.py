@@ -10,6 +10,7 @@ Needs Debian's packages ceph-mon, ceph-osd and radosgw (see docs/operations.md f
 daemon runs in the foreground as our child, on addresses of 127.0.0.1, and is stopped at the end.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -132,12 +133,23 @@ rgw thread pool size = 64
                 raise RuntimeError(f"{what} does not answer on 127.0.0.1:{port}; see {self.folder}/log")
             time.sleep(0.2)
 
-    def start(self) -> "ObjectStore":
-        try:
-            self._start()
-        except BaseException:
-            self.stop()
-            raise
+    def start(self, tries: int = 2) -> "ObjectStore":
+        """Starts the cluster and its gateway; a bring-up that fails is stopped and tried once more afresh
+        (new ports), since a one-OSD cluster on a busy machine now and then misses its first boot."""
+        for attempt in range(tries):
+            try:
+                self._start()
+                return self
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                self.stop()
+                if attempt == tries - 1:
+                    raise
+                print(f"== Object store did not start ({error}); trying again", file=sys.stderr)
+                self.mon_port, self.port = free_port(), free_port()
+                self.endpoint_url = f"http://127.0.0.1:{self.port}"
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def _start(self) -> None:
@@ -163,10 +175,11 @@ rgw thread pool size = 64
         self._daemon("ceph-mon", "--id", "a", "-f")
         self._wait_for(self.mon_port, "ceph-mon")
         # The monitor answers on its port a moment before it takes commands.
-        osd_id = self._run("ceph", "--connect-timeout", "30", "osd", "create", tries=10).strip()
+        osd_uuid = str(uuid.uuid4())
+        osd_id = self._run("ceph", "--connect-timeout", "30", "osd", "new", osd_uuid, tries=10).strip()
         self._run("ceph", "osd", "crush", "add", f"osd.{osd_id}", "1", "root=default")
-        self._run("ceph-osd", "--id", osd_id, "--mkfs")
-        self._daemon("ceph-osd", "--id", osd_id, "-f")
+        self._run("ceph-osd", "--id", osd_id, "--mkfs", "--osd-uuid", osd_uuid)
+        self._start_osd(osd_id)
         # Creates the gateway's pools (waiting for the OSD) and the account the application signs with.
         self._run(
             "radosgw-admin", "user", "create", "--uid", "groundswell", "--display-name", "Groundswell tests",
@@ -174,6 +187,29 @@ rgw thread pool size = 64
         )  # fmt: skip
         self._daemon("radosgw", "-n", "client.rgw.a", "-f")
         self._wait_for(self.port, "radosgw")
+
+    def _start_osd(self, osd_id: str, tries: int = 4, wait: float = 15) -> None:
+        """Starts the OSD and waits until the monitor counts it up. Now and then a freshly made OSD never
+        finishes its first boot (it hangs talking to the new monitor): it is stopped and started again."""
+        for _ in range(tries):
+            self._daemon("ceph-osd", "--id", osd_id, "-f")
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                try:
+                    status = json.loads(self._run("ceph", "osd", "stat", "-f", "json"))
+                except RuntimeError:  # the new monitor refuses a command now and then: ask again
+                    status = {}
+                if status.get("num_up_osds") == 1:
+                    return
+                time.sleep(0.5)
+            osd = self.processes.pop()
+            osd.terminate()
+            try:
+                osd.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                osd.kill()
+                osd.wait()
+        raise RuntimeError(f"ceph-osd did not come up; see {self.folder}/log")
 
     def stop(self) -> None:
         for process in reversed(self.processes):
