@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 export GROUNDSWELL_DATA_DIR ?= $(CURDIR)/var
 # The PostgreSQL pass of `make test` runs when something answers here.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The production pass's Redis database: emptied by the tests, so one of its own.
+PROD_TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint fmt assets translations messages bench clean
+.PHONY: install run test test-sqlite test-postgres test-production lint fmt assets translations messages bench clean
 
 install: .make-python .make-assets translations
 
@@ -61,6 +63,15 @@ test-postgres: install
 	else \
 		echo "== Test pass 2: SKIPPED. No PostgreSQL answers at $(PG_TEST_URL); set PG_TEST_URL to run it."; \
 	fi
+
+# Pass 3, the production profile: the whole suite on PostgreSQL, Redis and object storage (a throwaway Ceph
+# RADOS Gateway on loopback, from Debian's ceph-mon, ceph-osd and radosgw), including the test of two app
+# servers behind nginx (Debian's nginx); every part of it is required here.
+test-production: install
+	@echo "== Test pass 3: production profile (PostgreSQL at $(PG_TEST_URL), Redis at $(PROD_TEST_REDIS_URL), object storage, nginx)"
+	DATABASE_URL="$(PG_TEST_URL)" REDIS_URL="$(PROD_TEST_REDIS_URL)" GROUNDSWELL_TEST_PRODUCTION=1 \
+		GROUNDSWELL_REQUIRE_PRODUCTION_PROFILE=1 GROUNDSWELL_REQUIRE_REDIS=1 \
+		$(BIN)/python tests/deploy/objectstore.py -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Extract the strings to translate (needs GNU gettext's xgettext; only translators need this).
 messages: .make-python

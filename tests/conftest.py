@@ -15,7 +15,9 @@ def _postgres_url() -> str:
 
 def pytest_report_header(config):
     engine = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"groundswell: database {engine}"
+    cache = "redis" if django_settings.REDIS_URL else "files"
+    media = f"bucket {django_settings.S3_BUCKET}" if django_settings.S3_BUCKET else "files"
+    return f"groundswell: database {engine}, cache {cache}, media {media}"
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +38,21 @@ def mailbox(mail_server, settings):
     settings.EMAIL_USE_SSL = False
     mail_server.clear()
     return mail_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _object_storage_bucket():
+    """With object storage configured (the production pass), its bucket exists before any file is saved."""
+    if django_settings.S3_BUCKET:
+        from botocore.exceptions import ClientError
+        from django.core.files.storage import default_storage
+
+        client = default_storage.connection.meta.client
+        try:
+            client.head_bucket(Bucket=django_settings.S3_BUCKET)
+        except ClientError:
+            client.create_bucket(Bucket=django_settings.S3_BUCKET)
+    yield
 
 
 @pytest.fixture(autouse=True)

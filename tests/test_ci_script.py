@@ -79,6 +79,22 @@ def test_a_bare_machine_gets_every_package(tmp_path, bare_path):
         assert package in packages
     assert "postgresql" in packages
     assert "redis-server" in packages
+    for package in ("nginx", "ceph-mon", "ceph-osd", "radosgw"):  # the production pass
+        assert package in packages
+
+
+def test_nginx_and_the_object_store_installed_are_not_installed_again(tmp_path, bare_path):
+    empty = tmp_path / "no-postgresql"
+    empty.mkdir()
+    for command in ("nginx", "ceph-mon", "ceph-osd"):
+        _stub(Path(bare_path), command, "exit 0")
+    result = run(f"packages_to_install {free_port()} {free_port()}", PATH=bare_path, PG_LIB=str(empty))
+    packages = result.stdout.split()
+    assert "nginx" not in packages
+    assert "radosgw" in packages  # one missing part brings the three
+    _stub(Path(bare_path), "radosgw", "exit 0")
+    result = run(f"packages_to_install {free_port()} {free_port()}", PATH=bare_path, PG_LIB=str(empty))
+    assert not {"ceph-mon", "ceph-osd", "radosgw"} & set(result.stdout.split())
 
 
 def test_servers_that_answer_are_not_installed(tmp_path, bare_path, listening):

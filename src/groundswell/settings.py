@@ -169,6 +169,13 @@ else:
         },
     }
 
+# Sessions (only staff log in: public pages set no cookie) are kept in the database and, with Redis, read
+# through the cache: a Redis restart or eviction logs nobody out, and a Redis that is down only makes session
+# reads go to the database (the page cache's client fails open).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
 TASKS = {
     "default": {
         "BACKEND": {
@@ -221,6 +228,28 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# Media (report-back photos) on S3-compatible object storage when a bucket is named, so that every app server
+# sees the same files. Objects stay private (no ACL is sent: the bucket's default, which is private); the
+# photo view checks that a photo is public and streams it, so a visitor's browser contacts no other host and
+# a photo that stops being public is gone at once (a signed URL would outlive that). Credentials come from
+# boto3's usual chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
+S3_BUCKET = os.environ.get("GROUNDSWELL_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("GROUNDSWELL_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("GROUNDSWELL_S3_REGION") or None,
+            # Path-style (endpoint/bucket/key) works with every S3-compatible server without DNS per bucket.
+            "addressing_style": os.environ.get("GROUNDSWELL_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "location": os.environ.get("GROUNDSWELL_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,  # a name taken gets a new one, as on the file system
+        },
+    }
 
 # Mail: SMTP when EMAIL_HOST is set, else every message is written to files in the data folder
 # (so a local demo shows the organizer's secret link without a mail server).

@@ -1,6 +1,7 @@
 """Photo files no photo names any more (their action or campaign was deleted) are deleted after an hour, by
 the hourly purge and by ``groundswell purge``; fresh files (an upload in progress) and used ones stay."""
 
+import datetime as dt
 import io
 import os
 import time
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from groundswell.actions.models import Action
 from groundswell.campaigns.models import Campaign
@@ -19,11 +21,18 @@ from tests.factories.reports import PhotoFactory, ReportBackFactory
 
 pytestmark = pytest.mark.django_db
 
+# Every test here but the last runs on the file system (see _own_storage).
+own_storage = pytest.mark.usefixtures("_own_storage")
 
-@pytest.fixture(autouse=True)
+
+@pytest.fixture
 def _own_storage(settings, tmp_path):
     """A storage folder of this test's own: the files other tests leave behind (their rows rolled back) are
-    orphans too."""
+    orphans too. On the file system, whatever the configured storage: these tests age files by its clock."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -37,6 +46,7 @@ def files_of(*photos) -> list[str]:
     return [name for photo in photos for name in (photo.image, photo.thumbnail)]
 
 
+@own_storage
 def test_files_of_a_deleted_actions_photos_go_after_an_hour_and_the_others_stay():
     kept = PhotoFactory()
     report_back = ReportBackFactory()
@@ -57,6 +67,7 @@ def test_files_of_a_deleted_actions_photos_go_after_an_hour_and_the_others_stay(
     assert all(default_storage.exists(name) for name in files_of(kept))
 
 
+@own_storage
 def test_a_deleted_campaign_and_a_stray_file_and_the_dry_run():
     photo = PhotoFactory()
     stray = default_storage.save("photos/stray-upload-left-behind.jpg", ContentFile(b"\xff\xd8\xff"))
@@ -69,6 +80,7 @@ def test_a_deleted_campaign_and_a_stray_file_and_the_dry_run():
     assert not any(default_storage.exists(name) for name in (*files_of(photo), stray))
 
 
+@own_storage
 def test_the_lookups_are_batched():
     photos = PhotoFactory.create_batch(3)
     Photo = type(photos[0])
@@ -80,6 +92,7 @@ def test_the_lookups_are_batched():
     assert len(queries) == 1
 
 
+@own_storage
 def test_the_purge_command_and_the_hourly_task_delete_them():
     from groundswell.participation.tasks import purge_personal_data
 
@@ -100,3 +113,18 @@ def test_the_purge_command_and_the_hourly_task_delete_them():
     age(*files_of(third))
     purge_personal_data.call()
     assert not any(default_storage.exists(name) for name in files_of(third))
+
+
+def test_on_the_configured_storage_an_orphan_goes_and_a_used_file_stays():
+    """On the storage the settings name (object storage in the production pass, which has no folders and no
+    clock of ours): the hour is counted from the storage's own modification times."""
+    kept = PhotoFactory()
+    gone = PhotoFactory()
+    Action.objects.filter(pk=gone.report_back.action_id).delete()
+
+    photo_files_orphaned_delete()  # just written: none of them is an hour old yet
+    assert all(default_storage.exists(name) for name in files_of(kept, gone))
+    later = timezone.now() + dt.timedelta(hours=2)
+    assert photo_files_orphaned_delete(now=later) >= 2
+    assert not any(default_storage.exists(name) for name in files_of(gone))
+    assert all(default_storage.exists(name) for name in files_of(kept))

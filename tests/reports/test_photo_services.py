@@ -30,9 +30,11 @@ def save(action, **changes):
 
 
 def stored_files() -> set[str]:
-    if not default_storage.exists("photos"):
+    try:
+        # Not exists("photos"): object storage has no folders, only names that start with one.
+        return set(default_storage.listdir("photos")[1])
+    except FileNotFoundError:
         return set()
-    return set(default_storage.listdir("photos")[1])
 
 
 def exists(name: str) -> bool:

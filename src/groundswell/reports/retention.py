@@ -35,10 +35,12 @@ def photo_files_orphaned_delete(
 ) -> int:
     """Deletes the files of ``photos/`` that no photo's image or thumbnail names and that were last modified
     more than ``older_than`` ago; returns how many (with ``dry_run``, how many would go, deleting nothing)."""
-    if not default_storage.exists(FOLDER):
-        return 0
     cutoff = (now or timezone.now()) - older_than
-    _folders, files = default_storage.listdir(FOLDER)
+    try:
+        # Not exists(FOLDER): object storage has no folders, only names that start with one.
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
     names = sorted(f"{FOLDER}/{file_name}" for file_name in files)
     referenced = _referenced(names)
     deleted = 0
