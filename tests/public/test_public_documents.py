@@ -182,6 +182,29 @@ def test_a_rejected_or_cancelled_action_changes_every_page_at_once():
     assert _shows(urls["list"], "Kx-called-off-2231")  # still listed, marked cancelled
 
 
+def test_an_organizers_edit_takes_the_old_version_off_every_page_until_approved():
+    from groundswell.actions.services import action_update_by_organizer
+    from tests.actions.test_services import action_input
+
+    campaign = CampaignFactory()
+    moderator = UserFactory(is_superuser=True)
+    action = ActionFactory(campaign=campaign, status=Action.Status.PENDING)
+    action_update_by_organizer(action=action, data=action_input(campaign, title="Kx-before-edit-61"))
+    action_approve(actor=moderator, action=action)
+    urls = document_urls(action)
+    pages = ["campaign", "list", "atom feed", "ics feed", "embed data", "action"]
+    assert all(_shows(urls[page], "Kx-before-edit-61") for page in pages)
+
+    action.refresh_from_db()
+    action_update_by_organizer(action=action, data=action_input(campaign, title="Kx-after-edit-62"))
+
+    # Waiting for moderation again: neither version is public.
+    assert not any(_shows(urls[page], "Kx-before-edit-61") for page in pages if page != "action")
+    assert not any(_shows(urls[page], "Kx-after-edit-62") for page in pages if page != "action")
+    action_approve(actor=moderator, action=action)
+    assert all(_shows(urls[page], "Kx-after-edit-62") for page in pages)
+
+
 def test_a_withdrawn_endorsement_leaves_the_signatories_and_the_counts():
     campaign = CampaignFactory()
     action = ActionFactory(campaign=campaign)
