@@ -12,9 +12,10 @@ this script and stopped at its end:
   static file itself: the floor of anything through nginx.
 
 Each page is asked for once (it is then in our cache), then loaded by wrk (a separate process: ``-t2
--c<connections> -d<duration>s --latency``) directly and through nginx; its floor (the trivial view of the same
-byte size) right after it. Reported: requests per second, p50 and p99 latency, server CPU ms per request
-(gunicorn's processes, from /proc; nginx's for the nginx rows), and the ratio to the floor. Then the memory
+-c<connections> -d<duration>s --latency``) directly and through nginx; its floors beside it: the trivial view
+of the same byte size, and a static file of that size served by nginx itself. Reported: requests per second,
+p50 and p99 latency, server CPU ms per request (gunicorn's processes, from /proc; nginx's for the nginx rows),
+and the ratios to the floor (of the rates, and of the CPU costs). Then the memory
 (RSS) of each gunicorn worker after all of it (well over 20,000 mixed requests).
 
 Bounded: every wrk run lasts ``--duration`` seconds; the whole run a few minutes.
@@ -56,6 +57,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location = /nginx-static.css {{ alias {static_file}; }}
+        location /nginx-floor/ {{ alias {dir}/nginx-floor/; default_type text/html; }}
         location / {{
             proxy_pass http://app;
             proxy_http_version 1.1;
@@ -150,19 +152,24 @@ def process_tree_cpu(pid: int) -> float:
 
 
 def worker_rss_mb(pid: int) -> list[float]:
-    """RSS of each child of ``pid`` (gunicorn's workers), in MB."""
-    sizes = []
+    """RSS of each gunicorn worker under ``pid`` (the processes below it with no children), in MB."""
+    status, children = {}, {}
     for path in Path("/proc").glob("[0-9]*/status"):
         try:
             text = path.read_text()
         except OSError:
             continue
-        if (
-            re.search(rf"^PPid:\s+{pid}$", text, re.M)
-            and "gunicorn" in Path(path.parent, "cmdline").read_text()
-        ):
-            sizes.append(int(re.search(r"^VmRSS:\s+(\d+)", text, re.M).group(1)) / 1024)
-    return sorted(sizes)
+        status[int(path.parent.name)] = text
+        parent = int(re.search(r"^PPid:\s+(\d+)", text, re.M).group(1))
+        children.setdefault(parent, []).append(int(path.parent.name))
+    workers, todo = [], list(children.get(pid, []))
+    while todo:
+        current = todo.pop()
+        if current in children:
+            todo.extend(children[current])
+        else:
+            workers.append(current)
+    return sorted(int(re.search(r"^VmRSS:\s+(\d+)", status[w], re.M).group(1)) / 1024 for w in workers)
 
 
 def wrk(url: str, *, duration: int, connections: int) -> dict:
@@ -276,6 +283,7 @@ def run(args, data_dir: str) -> dict:
         stderr=subprocess.DEVNULL,
     )
     static_file = Path(data_dir) / "static" / setup["static"].removeprefix("/static/")
+    (Path(data_dir) / "nginx-floor").mkdir()
     conf = Path(data_dir) / "nginx.conf"
     conf.write_text(
         NGINX_CONF.format(dir=data_dir, app_port=app_port, port=nginx_port, static_file=static_file)
@@ -307,12 +315,25 @@ def run(args, data_dir: str) -> dict:
                 f"  floor: trivial view, {size:,} B", f"{floor_url}/floor/{size}", floor.pid, args
             )
             direct = measure(label, app_url + path, app.pid, args)
+            # nginx's floor for this page: a static file of the same size, served by nginx itself.
+            (Path(data_dir) / "nginx-floor" / f"{size}.html").write_bytes(b"x" * size)
+            nginx_floor = measure(
+                f"  floor: nginx static, {size:,} B", f"{nginx_url}/nginx-floor/{size}.html", nginx.pid, args
+            )
             through = measure(f"{label}, through nginx", nginx_url + path, nginx.pid, args)
             print(row(page_floor))
             print(row(direct, page_floor))
-            print(row(through, nginx_static))
+            print(row(nginx_floor))
+            print(row(through, nginx_floor))
             results["pages"].append(
-                {"path": path, "bytes": size, "floor": page_floor, "app": direct, "nginx": through}
+                {
+                    "path": path,
+                    "bytes": size,
+                    "floor": page_floor,
+                    "app": direct,
+                    "nginx_floor": nginx_floor,
+                    "nginx": through,
+                }  # fmt: skip
             )
         rss = worker_rss_mb(app.pid)
         total = sum(p["app"]["requests"] + p["nginx"]["requests"] for p in results["pages"])
