@@ -391,7 +391,7 @@ def _measure(args, port: int, actions: list[int], day: str, cpu) -> tuple[list, 
     paths = [_form_path(action) for action in actions]
     # Warm-up, untimed: also a search near a city in each of the 16 clients' requests, so that every worker
     # has built its geocoding index (~1 s of CPU, once per process) before the action submissions.
-    near = f"/c/{SLUG}/actions/?near_city=Lyon&near_country=FR"
+    near = f"/c/{SLUG}/actions/?near_city=Lyon&near_country=FR&lang=en"
     _read_phase(port, args.concurrency, ["/healthz", near, *paths], 4 * args.concurrency, cpu)
     half = args.count // 2
     reads = [
