@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseNotModified
 
+from .http import accepts_gzip, etag_matches
 from .page_cache import cached_document, document_key, public_versions
 
 DOCUMENT_MAX_AGE = 60  # what browsers and shared caches (nginx, a CDN) may keep without asking
@@ -75,18 +76,6 @@ def _document_headers(response, etag: str, max_age: int = DOCUMENT_MAX_AGE) -> N
     response.public_document = True  # the language middleware adds no Vary to it
 
 
-def _etag_matches(request, etag: str) -> bool:
-    header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    if not header:
-        return False
-    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return "*" in candidates or etag.removeprefix("W/") in candidates
-
-
-def _accepts_gzip(request) -> bool:
-    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
-
-
 # Links from one public page to another keep the page's language, so that following them needs no redirect and
 # lands on the same shared document (the language switcher's links are the exception: they change it).
 _LOCAL_LINK = re.compile(r'((?:href|hx-get|action|src|data-[a-z-]+-url)=")(/(?:c|feeds/c)/[^"#]*)(#[^"]*)?"')
@@ -130,7 +119,7 @@ def _render_for_cache(render_view, request, language: str):
 
 
 def _from_entry(request, entry: dict, max_age: int):
-    if _etag_matches(request, entry["etag"]):
+    if etag_matches(request.headers.get("If-None-Match", ""), entry["etag"]):
         response = HttpResponseNotModified()
         for name, value in entry["headers"].items():
             if name.lower().startswith("access-control-"):  # a revalidation from another site must be read
@@ -158,7 +147,7 @@ def serve_document(
         request.path,
         urlencode(query, doseq=True),
         language,
-        _accepts_gzip(request),
+        accepts_gzip(request.headers.get("Accept-Encoding", "")),
         public_versions(*scopes),
     )
     rendered = []
@@ -179,7 +168,7 @@ def serve_document(
         response = rendered[0] if rendered else render_view(request)
         if response.status_code == 200:  # a stream: shared, but not stored
             etag = response.get("ETag") or f'W/"{key[-32:]}"'
-            if _etag_matches(request, etag):
+            if etag_matches(request.headers.get("If-None-Match", ""), etag):
                 # The stream never started: nothing to close (closing would end the request).
                 response = HttpResponseNotModified()
             _document_headers(response, etag, max_age)

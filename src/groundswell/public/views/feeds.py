@@ -30,6 +30,7 @@ from django_countries import countries
 
 from groundswell.actions.selectors import action_data_version, action_public_get, action_public_list
 from groundswell.campaigns.selectors import call_for, campaign_get_public
+from groundswell.core.http import accepts_gzip, etag_matches
 from groundswell.core.middleware import UI_LANGUAGES
 from groundswell.core.privacy import hash_token
 from groundswell.participation.models import RSVP
@@ -37,7 +38,7 @@ from groundswell.participation.selectors import rsvp_calendar_actions
 
 from ..ical import FEED_REFRESH, EventFacts, calendar_bytes, uid_host
 from .http_cache import PAGE_MAX_AGE, etag_of, public_document
-from .map import _accepts_gzip, _etag_matches, _gzip
+from .map import _gzip
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # The shape of the events: change it with what ``ical.py`` writes, so no cached feed outlives it.
@@ -187,7 +188,7 @@ def _feed(request, slug: str, raw_country: str = ""):
     shape = _feed_shape(campaign=campaign, country=country, name=name)
     variant = hashlib.sha256(f"{shape}|{action_data_version(campaign=campaign)}".encode()).hexdigest()[:24]
     if_none_match = request.headers.get("If-None-Match", "")
-    if _etag_matches(if_none_match, f'W/"ics-{variant}"'):
+    if etag_matches(if_none_match, f'W/"ics-{variant}"'):
         return _feed_headers(HttpResponseNotModified(), f'W/"ics-{variant}"')
 
     uid = f"campaign-{campaign.pk}{'-' + country.lower() if country else ''}@{uid_host()}"
@@ -207,9 +208,9 @@ def _feed(request, slug: str, raw_country: str = ""):
         return response
     served, compressed, body = found
     etag = f'W/"ics-{served}"'
-    if served != variant and _etag_matches(if_none_match, etag):
+    if served != variant and etag_matches(if_none_match, etag):
         return _feed_headers(HttpResponseNotModified(), etag)  # the older feed, which the client has
-    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+    if accepts_gzip(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type=CONTENT_TYPE)
         response["Content-Encoding"] = "gzip"
     else:

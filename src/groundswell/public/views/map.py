@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.formats import number_format
-from django.utils.http import parse_etags
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_safe
 
@@ -23,6 +22,7 @@ from groundswell.actions.filters import ActionFilters
 from groundswell.actions.map_data import map_points
 from groundswell.actions.selectors import action_data_version, action_public_get
 from groundswell.campaigns.selectors import campaign_get_public
+from groundswell.core.http import accepts_gzip, etag_matches
 from groundswell.core.privacy import client_key
 from groundswell.core.ratelimit import rate_limit_exceeded, rate_limit_retry_after
 
@@ -110,30 +110,6 @@ def _build_once(key: str, build) -> tuple[bytes, bytes | None]:
     return compressed, body
 
 
-def _accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header allows gzip (RFC 9110 12.5.3): codings are case-insensitive,
-    ``x-gzip`` is gzip, ``q=0`` refuses a coding, and ``*`` stands for every coding not named. An
-    unreadable weight counts as a refusal: the plain body is always acceptable."""
-    weights: dict[str, float] = {}
-    for item in header.split(","):
-        coding, *params = (part.strip() for part in item.split(";"))
-        if not coding:
-            continue
-        weight = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value.strip())
-                except ValueError:
-                    weight = 0.0
-        weights.setdefault(coding.lower(), weight)
-    for coding in ("gzip", "x-gzip", "*"):
-        if coding in weights:
-            return weights[coding] > 0
-    return False
-
-
 @functools.cache
 def _format_tag() -> str:
     """What the body's meaning depends on besides the data: its format and the script that reads it
@@ -148,12 +124,6 @@ def _too_many_builds():
     response["Retry-After"] = str(rate_limit_retry_after(window_s=BUILD_WINDOW_SECONDS))
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x"."""
-    wanted = etag.removeprefix("W/")
-    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(header))
 
 
 def _cache_headers(response, etag: str):
@@ -186,7 +156,7 @@ def map_data(request, slug):
         f"{_format_tag()}|{version}|{filters.cache_key()}|{get_language()}".encode()
     ).hexdigest()[:24]
     etag = f'W/"map-{variant}"'
-    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return _cache_headers(HttpResponseNotModified(), etag)
 
     key = f"map-data:{variant}"
@@ -203,7 +173,7 @@ def map_data(request, slug):
         build = functools.partial(_body, campaign=campaign, filters=filters, version=variant)
         compressed, body = (None, build()) if filters.q else _build_once(key, build)
 
-    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+    if accepts_gzip(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed or _gzip(body), content_type="application/json")
         response["Content-Encoding"] = "gzip"
     else:
