@@ -330,3 +330,25 @@ def test_public_forms_refuse_posts_from_other_sites(rf, settings, headers, refus
     settings.BASE_URL = "http://127.0.0.1:8000"
     request = rf.post("/c/x/endorse/", headers=headers)
     assert bool(cross_site_refusal(request)) is refused
+
+
+def test_a_message_kept_in_the_session_is_never_rendered_into_a_shared_page(action, settings, rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.http import HttpResponse
+
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+    visitor = Client()
+    session = visitor.session
+    request = rf.get("/")
+    request.session = session
+    storage = SessionStorage(request)
+    storage.add(messages.INFO, "Kx-private-message-5")
+    storage.update(HttpResponse())
+    session.save()
+    visitor.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+    page = visitor.get(document_urls(action)["campaign"])
+
+    assert "Kx-private-message-5" not in page.content.decode()
+    assert not _shows(document_urls(action)["campaign"], "Kx-private-message-5")  # nor for anyone after

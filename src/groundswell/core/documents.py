@@ -68,12 +68,11 @@ def _document_headers(response, etag: str, max_age: int = DOCUMENT_MAX_AGE) -> N
     for name in ("Set-Cookie", "Vary", "Cache-Control", "Expires", "Last-Modified"):
         if name in response.headers:
             del response.headers[name]
-    response.cookies.clear()
+    response.cookies.clear()  # a CSRF or session cookie the page asked for: not in a shared document
     response["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={DOCUMENT_STALE_WHILE_REVALIDATE}"
     )
     response["ETag"] = etag
-    response.public_document = True  # the language middleware adds no Vary to it
 
 
 # Links from one public page to another keep the page's language, so that following them needs no redirect and
@@ -99,11 +98,7 @@ def _render_for_cache(render_view, request, language: str):
     a stream, or an answer the view marked private)."""
     clean = copy.copy(request)
     clean.META = {key: value for key, value in request.META.items() if key not in CONDITIONAL_HEADERS}
-    clean._messages = []  # messages belong to one visitor: never rendered into a shared document
     response = render_view(clean)
-    # The page may have asked for a CSRF token (a form); the token is not in a shared document's HTML
-    # (public forms check the Origin instead), so no cookie for it either.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     if response.status_code != 200 or response.streaming:
         return response
     if "private" in response.get("Cache-Control", "") or "no-store" in response.get("Cache-Control", ""):

@@ -15,8 +15,8 @@ class LanguageMiddleware:
     (``core.views.choose_language``), the browser's Accept-Language. ``request.preferred_languages`` keeps the
     whole ordered list, so content such as the call can be shown in a language the interface itself lacks.
 
-    Public documents (``public.views.http_cache.public_document``) take their language from the URL alone
-    and vary on nothing: this adds no Vary to them.
+    Public documents (``public.views.http_cache.public_document``) take their language from the URL alone;
+    ``public.middleware.SharedDocumentMiddleware`` takes the Vary added here off them.
     """
 
     def __init__(self, get_response):
@@ -35,8 +35,7 @@ class LanguageMiddleware:
         translation.activate(ui_language)
         request.LANGUAGE_CODE = ui_language
         response = self.get_response(request)
-        if not getattr(response, "public_document", False):
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response

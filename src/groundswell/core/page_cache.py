@@ -147,10 +147,10 @@ def cached_document(key: str, render: Callable[[], object | None], *, fresh_for:
             return value
         if not _safe(lambda: cache.add(key + ":lock", 1, timeout=LOCK_SECONDS), False):
             return value  # another request is renewing it
-        return _render_and_store(key, render, keep_for=keep_for, locked=True)
+        return _render_and_store(key, render, keep_for=keep_for)
     lock = key + ":lock"
     if _safe(lambda: cache.add(lock, 1, timeout=LOCK_SECONDS), True):
-        return _render_and_store(key, render, keep_for=keep_for, locked=True)
+        return _render_and_store(key, render, keep_for=keep_for)
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP)
@@ -162,7 +162,8 @@ def cached_document(key: str, render: Callable[[], object | None], *, fresh_for:
     return render()
 
 
-def _render_and_store(key: str, render: Callable[[], object | None], *, keep_for: int, locked: bool):
+def _render_and_store(key: str, render: Callable[[], object | None], *, keep_for: int):
+    """Renders under the lock the caller holds, stores, and lets the lock go."""
     try:
         value = render()
         if value is not None:
@@ -171,5 +172,4 @@ def _render_and_store(key: str, render: Callable[[], object | None], *, keep_for
             MEMO.put(key, built_at, value, _size(value))
         return value
     finally:
-        if locked:
-            _safe(lambda: cache.delete(key + ":lock"))
+        _safe(lambda: cache.delete(key + ":lock"))

@@ -86,6 +86,14 @@ def _use_language(request, language: str) -> None:
     translation.activate(ui_language)
 
 
+class _NoMessages(list):
+    """What a shared document's template sees of the messages framework: none. The message middleware's
+    ``update`` at the end of the request has nothing to store."""
+
+    def update(self, response):
+        return []
+
+
 def public_document(
     *,
     scope: str = "campaign",
@@ -127,6 +135,9 @@ def public_document(
                 patch_cache_control(response, private=True, max_age=0)
                 return response
             _use_language(request, language)
+            # Messages belong to one visitor (kept in the session when their cookie is full): never rendered
+            # into a shared document, and left where they are for the visitor's next page of their own.
+            request._messages = _NoMessages()
             return view(request, *args, **kwargs)
 
         wrapper.shared_document = policy
