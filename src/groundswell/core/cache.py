@@ -49,15 +49,21 @@ class SharedFileCache(FileBasedCache):
         with self._counter_lock():
             return super().add(key, value, timeout, version)
 
+    @staticmethod
+    def _read_counter(fname: str):
+        """(expiry, value) of the entry in ``fname``, or (0, None) when there is none. Call it under the
+        counters' lock."""
+        try:
+            # What Django's own get() reads: our files, in a folder only this user may open.
+            with open(fname, "rb") as handle:
+                expiry = pickle.load(handle)  # noqa: S301
+                return expiry, pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
+        except (FileNotFoundError, EOFError):
+            return 0, None
+
     def incr(self, key, delta=1, version=None):
         with self._counter_lock():
-            try:
-                # What Django's own get() reads: our files, in a folder only this user may open.
-                with open(self._key_to_file(key, version), "rb") as handle:
-                    expiry = pickle.load(handle)  # noqa: S301
-                    value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
-            except (FileNotFoundError, EOFError):
-                expiry, value = 0, None
+            expiry, value = self._read_counter(self._key_to_file(key, version))
             now = time.time()
             if value is None or (expiry is not None and expiry < now):
                 raise ValueError(f"Key '{key}' not found")
@@ -73,15 +79,9 @@ class SharedFileCache(FileBasedCache):
         with self._counter_lock():
             now = time.time()
             value, expiry = 0, now + timeout
-            try:
-                # What Django's own get() reads: our files, in a folder only this user may open.
-                with open(fname, "rb") as handle:
-                    stored_expiry = pickle.load(handle)  # noqa: S301
-                    if stored_expiry is None or stored_expiry >= now:
-                        value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
-                        expiry = stored_expiry
-            except (FileNotFoundError, EOFError):
-                pass
+            stored_expiry, stored = self._read_counter(fname)
+            if stored is not None and (stored_expiry is None or stored_expiry >= now):
+                value, expiry = stored, stored_expiry
             value += 1
             fd, tmp_path = tempfile.mkstemp(dir=self._dir)
             try:
