@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .languages import normalize_language
-
-UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+from .middleware import UI_LANGUAGES
 
 
 @never_cache

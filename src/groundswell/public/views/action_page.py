@@ -22,7 +22,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from groundswell.actions.models import Action
@@ -31,7 +30,7 @@ from groundswell.campaigns.selectors import call_for, campaign_get_public
 from groundswell.core.mail import absolute_url
 from groundswell.core.markdown import render_markdown
 
-from .http_cache import PAGE_MAX_AGE, etag_of, public_document
+from .http_cache import etag_of, public_document
 
 # A quarter of a poster's code may be torn, wet or scribbled on and it still reads.
 QR_ERROR = "q"
@@ -209,7 +208,6 @@ def _detail_etag(request, slug, pk) -> str:
 
 @require_safe
 @public_document(scope="action")
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_detail_etag)
 def action_detail(request, slug, pk):
     campaign, action = getattr(request, "_groundswell_action", None) or _public_action_or_404(slug, pk)

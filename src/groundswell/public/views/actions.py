@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_safe
 from django_countries import countries
 
@@ -26,7 +25,6 @@ from groundswell.core.mail import absolute_url
 from ..forms import ActionForm, likely_places
 from .filtering import filter_context
 from .http_cache import (
-    PAGE_MAX_AGE,
     etag_of,
     public_campaign,
     public_data_version,
@@ -165,7 +163,6 @@ def _list_results(request, *, campaign, filters: ActionFilters) -> str:
 
 @require_safe
 @public_document()
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_list_etag)
 def action_list(request, slug):
     """Every public action of the campaign: by country, or one country's list, or the nearest ones."""

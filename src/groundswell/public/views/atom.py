@@ -22,7 +22,6 @@ from django.utils import formats
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 from django_countries import countries
 
@@ -32,7 +31,7 @@ from groundswell.campaigns.selectors import call_for
 from groundswell.core.languages import language_name, normalize_language
 from groundswell.core.mail import absolute_url
 
-from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, public_document, query_of
+from .http_cache import etag_of, public_campaign, public_data_version, public_document, query_of
 
 # The shape of the entries: change it with what they hold, so no client keeps an old body as current.
 ATOM_FORMAT = 1
@@ -185,7 +184,6 @@ def _actions_etag(request, slug, country="") -> str:
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_actions_etag)
 def campaign_actions_atom(request, slug):
     """The campaign's newest approved actions."""
@@ -194,7 +192,6 @@ def campaign_actions_atom(request, slug):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_actions_etag)
 def country_actions_atom(request, slug, country):
     """The newest approved actions in one country (ISO 3166 alpha-2, any case)."""
@@ -334,7 +331,6 @@ def _call_etag(request, slug) -> str:
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_call_etag)
 def call_atom(request, slug):
     """Updates of the call in each of its languages (or in the one ``?lang=`` asks for)."""

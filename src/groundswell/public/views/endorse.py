@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -25,7 +24,7 @@ from groundswell.organizations.services import endorsement_submit, endorsement_v
 from groundswell.organizations.tokens import VERIFY, WITHDRAW, endorsement_from_token
 
 from ..endorse_forms import EndorseForm
-from .http_cache import PAGE_MAX_AGE, public_document
+from .http_cache import public_document
 from .rsvp import _no_store
 from .secret_links import private
 from .submission_limits import email_form_refusal
@@ -143,7 +142,6 @@ def endorse_withdraw(request, slug, token):
 
 @require_safe
 @public_document()
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 def signatories(request, slug):
     """The public list: approved signatories by country, with counts. Nothing private is handed over."""
     campaign = campaign_get_public(slug=slug)

@@ -8,7 +8,6 @@ database in chunks, so 100,000 actions never sit in memory at once (``downloads`
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from groundswell.actions.filters import ActionFilters
@@ -17,7 +16,7 @@ from groundswell.actions.selectors import action_public_list
 from groundswell.core.mail import absolute_url
 
 from .downloads import csv_download, geojson_download
-from .http_cache import PAGE_MAX_AGE, etag_of, public_campaign, public_data_version, public_document
+from .http_cache import etag_of, public_campaign, public_data_version, public_document
 
 # The columns and their meaning: change EXPORT_FORMAT with them, so no client keeps an old body as current.
 EXPORT_FORMAT = 1
@@ -91,7 +90,6 @@ def _export_etag(request, slug, kind: str) -> str:
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=lambda request, slug: _export_etag(request, slug, "csv"))
 def actions_csv(request, slug):
     """The campaign's public actions (filtered like the list) as CSV, one row per action."""
@@ -105,7 +103,6 @@ def actions_csv(request, slug):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=lambda request, slug: _export_etag(request, slug, "geojson"))
 def actions_geojson(request, slug):
     """The campaign's public actions (filtered like the list) as a GeoJSON FeatureCollection of points."""

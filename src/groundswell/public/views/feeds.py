@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 from django_countries import countries
 
@@ -37,7 +36,7 @@ from groundswell.participation.models import RSVP
 from groundswell.participation.selectors import rsvp_calendar_actions
 
 from ..ical import FEED_REFRESH, EventFacts, calendar_bytes, uid_host
-from .http_cache import PAGE_MAX_AGE, etag_of, public_document
+from .http_cache import etag_of, public_document
 from .map import _gzip
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -85,7 +84,6 @@ def _action_etag(request, slug, pk) -> str:
 
 @require_safe
 @public_document(scope="action", redirect_language=False)
-@cache_control(public=True, max_age=PAGE_MAX_AGE)
 @condition(etag_func=_action_etag)
 def action_ics(request, slug, pk):
     """One public action as a file to open in a calendar (approved, or cancelled after approval)."""

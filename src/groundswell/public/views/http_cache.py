@@ -20,9 +20,9 @@ from groundswell.actions.selectors import action_data_version
 from groundswell.campaigns.selectors import campaign_get_public
 from groundswell.core.documents import DOCUMENT_MAX_AGE, DocumentPolicy
 from groundswell.core.languages import normalize_language
+from groundswell.core.middleware import UI_LANGUAGES
 
 PAGE_MAX_AGE = 60
-UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def etag_of(*parts) -> str:

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from groundswell.campaigns.selectors import call_for, campaign_get_public
@@ -133,7 +132,6 @@ def _with_day(item: dict) -> dict:
 
 @require_safe
 @public_document()
-@cache_control(public=True, no_cache=True)
 def report_page(request, slug):
     """The campaign report: numbers, map, charts, timeline, photos and incidents; print-ready."""
     campaign = campaign_get_public(slug=slug)
@@ -164,7 +162,6 @@ def report_page(request, slug):
 
 @require_safe
 @public_document()
-@cache_control(public=True, no_cache=True)
 def report_photos(request, slug):
     """Every public photo of the campaign, a page at a time (the report page shows the first ones)."""
     campaign = campaign_get_public(slug=slug)
@@ -184,7 +181,6 @@ def report_photos(request, slug):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, no_cache=True)
 def report_json(request, slug):
     """The whole report as JSON (the same as GET /api/v1/campaigns/{slug}/report)."""
     campaign = campaign_get_public(slug=slug)
@@ -194,7 +190,6 @@ def report_json(request, slug):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, no_cache=True)
 def report_map_data(request, slug):
     """The actions that took place, in the map's compact columns (see ``took_place_map_points``)."""
     campaign = campaign_get_public(slug=slug)
@@ -213,7 +208,6 @@ def _csv_records(records):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, no_cache=True)
 def report_actions_csv(request, slug):
     """One row per action that took place (public fields, report-back, attendance, photos)."""
     campaign = campaign_get_public(slug=slug)
@@ -226,7 +220,6 @@ def report_actions_csv(request, slug):
 
 @require_safe
 @public_document(redirect_language=False)
-@cache_control(public=True, no_cache=True)
 def report_actions_geojson(request, slug):
     """The actions that took place as GeoJSON points at their public point."""
     campaign = campaign_get_public(slug=slug)
